@@ -1,0 +1,92 @@
+"""The command line: a thin translator from flags to core calls, and the one error handler.
+
+Exit codes (DESIGN.md): 0 ok / no changes, 1 error (also click usage errors), 2 changes present
+(`plan --detailed-exitcode`), 3 blocked by a guard.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+import click
+
+from reconciler import __version__, output
+from reconciler.errors import ReconcilerError
+from reconciler.exitcodes import ExitCode
+from reconciler.masking import mask
+
+#: Each module in reconciler.commands exposes a click command named `command`.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+EPILOG = """\b
+Examples:
+  reconciler validate examples/actions
+  reconciler plan examples/actions --tenant local
+  reconciler apply examples/actions --tenant local --auto-approve
+"""
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reconciler")
+@click.option(
+    "--traceback", is_flag=True, hidden=True, help="Re-raise unexpected errors (debugging)."
+)
+@click.pass_context
+def cli(ctx: click.Context, traceback: bool) -> None:
+    """Declarative GitOps for Auth0 Actions: validate, plan, apply."""
+    ctx.ensure_object(dict)
+    ctx.obj["traceback"] = traceback
+
+
+for _name in COMMAND_MODULES:
+    cli.add_command(importlib.import_module(f"reconciler.commands.{_name}").command)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return the exit code; never raises for expected errors."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    want_traceback = "--traceback" in args or os.environ.get("RECONCILER_TRACEBACK") == "1"
+    try:
+        result = cli.main(args=args, prog_name="reconciler", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        output.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        return int(ExitCode.OK)
+    except click.UsageError as exc:
+        # click exits 2 on usage errors; 2 means "changes present" here, so map it to 1.
+        hint = ""
+        if exc.ctx is not None:
+            hint = f"\nTry '{exc.ctx.command_path} --help' for help."
+        output.echo(f"reconciler: usage error: {exc.format_message()}{hint}", err=True)
+        return int(ExitCode.ERROR)
+    except click.exceptions.Abort:
+        output.error("aborted")
+        return int(ExitCode.ERROR)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        output.error(exc.format_message())
+        return int(ExitCode.ERROR)
+    except ReconcilerError as exc:
+        if want_traceback:
+            raise
+        output.error(str(exc))
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        output.error("interrupted")
+        return 130
+    except Exception as exc:  # a bug: say so in one line, never a traceback by default
+        if want_traceback:
+            raise
+        detail = mask(f"{type(exc).__name__}: {exc}")
+        output.error(f"internal error: {detail} (rerun with --traceback to see where)")
+        return int(ExitCode.ERROR)
+    if result is None:
+        return int(ExitCode.OK)
+    return int(result)
+
+
+def main() -> None:
+    sys.exit(run())

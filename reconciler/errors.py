@@ -1,0 +1,74 @@
+"""One error family. Everything a user may see derives from ReconcilerError.
+
+The CLI maps each to an exit code and prints `reconciler: error: <str(exc)>`; no traceback.
+Messages must never contain secret values or tokens (see reconciler.masking).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reconciler.exitcodes import ExitCode
+
+
+class ReconcilerError(Exception):
+    """An expected, user-facing failure."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem: where, which key, what is wrong."""
+
+    file: str
+    line: int
+    column: int
+    key_path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        key = f" {self.key_path}:" if self.key_path else ""
+        return f"{where}:{key} {self.message}"
+
+
+class ManifestError(ReconcilerError):
+    """One or more problems in the manifests; str() is one line per problem."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class GuardError(ReconcilerError):
+    """A safety guard stopped the run (protected delete, stale plan, --max-deletes)."""
+
+    exit_code = ExitCode.BLOCKED
+
+
+class ApiError(ReconcilerError):
+    """A Management API call failed. Carries no token and no secret value."""
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        status: int | None,
+        message: str,
+        error_code: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.status = status
+        self.message = message
+        self.error_code = error_code
+        self.hint = hint
+        status_text = str(status) if status is not None else "no response"
+        text = f"{method} {path} -> {status_text}: {message}"
+        if error_code:
+            text += f" ({error_code})"
+        if hint:
+            text += f"; hint: {hint}"
+        super().__init__(text)

@@ -1,0 +1,44 @@
+"""All terminal output goes through here: masking, colour decisions, stdout vs stderr.
+
+Core modules never print; the CLI and its commands call these functions.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO
+
+import click
+
+from reconciler.masking import mask
+
+
+def use_color(stream: IO[str] | None = None) -> bool:
+    """Colour only on a terminal, never with NO_COLOR (https://no-color.org) or TERM=dumb."""
+    if os.environ.get("NO_COLOR", "") != "":
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
+    stream = stream or sys.stdout
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print masked text to stdout (or stderr)."""
+    click.echo(mask(text), err=err, nl=nl)
+
+
+def error(text: str) -> None:
+    echo(f"reconciler: error: {text}", err=True)
+
+
+def warn(text: str) -> None:
+    echo(f"reconciler: warning: {text}", err=True)
+
+
+def notice(text: str) -> None:
+    echo(f"reconciler: {text}", err=True)
