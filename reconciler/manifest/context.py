@@ -1,0 +1,45 @@
+"""State shared by the checks of one load: where the root is, the catalogue, found problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reconciler.catalogue import Catalogue
+from reconciler.errors import Problem
+from reconciler.manifest.interpolate import Variables
+from reconciler.manifest.problems import KeyPath, problem
+from reconciler.manifest.yamlload import Document
+from reconciler.model import Location
+
+
+@dataclass
+class Context:
+    root_dir: Path  # the directory paths must stay inside (a file root's parent)
+    catalogue: Catalogue
+    variables: Variables | None  # None: references are checked, not resolved
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def report(self, doc: Document, path: KeyPath, message: str, *, at_key: bool = False) -> None:
+        mark = doc.key_mark(path) if at_key else doc.mark(path)
+        self.problems.append(problem(doc.file, mark, path, message))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One raw item of a manifest (an action, a trigger's binding list, a settings block)."""
+
+    doc: Document
+    path: KeyPath
+    raw: Any
+    clean: bool  # no schema problem at or below `path`
+
+    def location(self, sub: KeyPath = ()) -> Location:
+        mark = self.doc.mark((*self.path, *sub))
+        return Location(self.doc.file, mark.line, mark.column)
+
+    def key_location(self) -> Location:
+        mark = self.doc.key_mark(self.path)
+        return Location(self.doc.file, mark.line, mark.column)

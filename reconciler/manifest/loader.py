@@ -1,0 +1,207 @@
+"""The loader: manifest root -> DesiredState, or a ManifestError listing every problem."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from reconciler.catalogue import Catalogue
+from reconciler.errors import ManifestError, Problem
+from reconciler.manifest import lint
+from reconciler.manifest.actions import build_action, check_names
+from reconciler.manifest.bindings import (
+    build_settings,
+    build_trigger_bindings,
+    check_binding_owners,
+)
+from reconciler.manifest.context import Context, Entry
+from reconciler.manifest.interpolate import Variables, read_var_files
+from reconciler.manifest.lint import CodeCheck
+from reconciler.manifest.problems import KeyPath
+from reconciler.manifest.schema import validate_document
+from reconciler.manifest.yamlload import Document, load_yaml, relative_posix
+from reconciler.model import DesiredAction, DesiredState, DesiredTriggerBindings
+
+MANIFEST_SUFFIXES = (".yaml", ".yml")
+SKIP_DIRS = frozenset({"node_modules"})  # and every directory whose name starts with "."
+
+
+def _root_problem(root: Path, message: str) -> ManifestError:
+    return ManifestError([Problem(str(root), 1, 1, "", message)])
+
+
+def discover(root: Path) -> tuple[Path, list[tuple[Path, str]]]:
+    """(root directory, [(file, name relative to the root)]) for a directory or one file.
+
+    A directory is walked without following directory symlinks, skipping hidden directories
+    (`.git`, `.github`, ...) and `node_modules`; files are sorted by relative path.
+    """
+    if root.is_file():
+        return root.parent, [(root, root.name)]
+    if not root.exists():
+        raise _root_problem(root, "manifest root does not exist")
+    if not root.is_dir():
+        raise _root_problem(root, "manifest root is neither a file nor a directory")
+    found: list[tuple[Path, str]] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS]
+        for name in filenames:
+            if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
+                path = Path(dirpath) / name
+                found.append((path, relative_posix(path, root)))
+    if not found:
+        raise _root_problem(root, "no manifest files (*.yaml, *.yml) found")
+    return root, sorted(found, key=lambda item: item[1])
+
+
+def _inside_root(path: Path, root: Path) -> bool:
+    resolved, base = path.resolve(), root.resolve()
+    return resolved == base or base in resolved.parents
+
+
+def _entries(doc: Document, bad: list[KeyPath]) -> tuple[list[Entry], list[Entry], list[Entry]]:
+    """Split one document into action, binding and settings entries."""
+
+    def entry(path: KeyPath, raw: Any) -> Entry:
+        clean = not any(b[: len(path)] == path or path[: len(b)] == b for b in bad)
+        return Entry(doc, path, raw, clean)
+
+    data = doc.data if isinstance(doc.data, dict) else {}
+    actions = data.get("actions")
+    bindings = data.get("bindings")
+    action_entries = (
+        [entry(("actions", i), item) for i, item in enumerate(actions)]
+        if isinstance(actions, list)
+        else []
+    )
+    binding_entries = (
+        [entry(("bindings", trigger), items) for trigger, items in bindings.items()]
+        if isinstance(bindings, dict)
+        else []
+    )
+    settings = [entry(("settings",), data["settings"])] if "settings" in data else []
+    return action_entries, binding_entries, settings
+
+
+def _canonical(state: DesiredState) -> dict[str, Any]:
+    def action(a: DesiredAction) -> dict[str, Any]:
+        return {
+            "name": a.name,
+            "trigger": a.trigger,
+            "trigger_version": a.trigger_version,
+            "runtime": a.runtime,
+            "code": a.code,
+            "dependencies": [[d.name, d.version] for d in a.dependencies],
+            "secrets": [[s.name, s.var] for s in a.secrets],
+            "deploy": a.deploy,
+            "protect": a.protect,
+        }
+
+    def bindings(b: DesiredTriggerBindings) -> dict[str, Any]:
+        entries = [[e.action, e.display_name, e.external] for e in b.entries]
+        return {"trigger": b.trigger, "entries": entries}
+
+    return {
+        "format": 1,
+        "actions": [action(a) for a in state.actions],
+        "bindings": [bindings(b) for b in state.bindings],
+        "settings": {"prune": state.settings.prune, "ignore": list(state.settings.ignore)},
+    }
+
+
+def compute_digest(state: DesiredState) -> str:
+    """sha256 of a canonical JSON of the desired state: secret names and var names, no values,
+    no file locations (moving a file does not change the digest)."""
+    text = json.dumps(_canonical(state), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load_manifests(
+    root: str | Path,
+    *,
+    resolve: bool = True,
+    env: Mapping[str, str] | None = None,
+    var_files: Sequence[str | Path] = (),
+    catalogue: Catalogue | None = None,
+    node_check: bool = True,
+    notices: list[str] | None = None,
+) -> DesiredState:
+    """Load, merge and check every manifest under `root` (a directory or one file).
+
+    Raises ManifestError with every problem of every file. With `resolve`, each `${VAR}` is read
+    from `env` (default: os.environ) overlaid by `var_files` in order, Terraform-like: an explicit
+    var file overrides the environment and later files override earlier ones; each value is
+    wrapped in SecretValue and registered with reconciler.masking. Without `resolve`, references
+    are only checked to be well formed and DesiredSecret.value stays None.
+    With `node_check`, `node --check` runs on every code file when `node` is on PATH.
+    `notices`, when given, receives informational one-line messages (node not found, deprecated
+    trigger versions); the loader itself never prints.
+    """
+    root_path = Path(root)
+    root_dir, files = discover(root_path)
+    ctx = Context(root_dir, catalogue or Catalogue(), None)
+    if resolve:
+        values, var_problems = read_var_files(var_files)
+        ctx.problems.extend(var_problems)
+        ctx.variables = Variables.build(os.environ if env is None else env, values)
+    action_entries: list[Entry] = []
+    binding_entries: list[Entry] = []
+    settings_entries: list[Entry] = []
+    for path, file in files:
+        if not _inside_root(path, root_dir):
+            ctx.problems.append(Problem(file, 1, 1, "", "symlink leaves the manifest root"))
+            continue
+        doc, found = load_yaml(path, file)
+        ctx.problems.extend(found)
+        if doc is None:
+            continue
+        schema_problems = validate_document(doc)
+        ctx.problems.extend(p for _, p in schema_problems)
+        bad = [p for p, _ in schema_problems] + list(doc.broken)
+        actions, bindings, settings = _entries(doc, bad)
+        action_entries += actions
+        binding_entries += bindings
+        settings_entries += settings
+    managed = check_names(ctx, action_entries)
+    built: list[DesiredAction] = []
+    checks: list[CodeCheck] = []
+    for entry in action_entries:
+        if not entry.clean or managed.get(entry.raw.get("name")) is not entry:
+            continue
+        action, code = build_action(ctx, entry)
+        if action is not None:
+            built.append(action)
+        if code is not None:
+            checks.append(CodeCheck(code.path, code.rel, entry.raw["name"]))
+    settings_model = build_settings(ctx, settings_entries, managed)
+    triggers = [
+        b
+        for e in check_binding_owners(ctx, binding_entries)
+        if (b := build_trigger_bindings(ctx, e, managed)) is not None
+    ]
+    if node_check and checks:
+        node = shutil.which("node")
+        if node is None:
+            ctx.notices.append(
+                f"node not found on PATH; skipped the syntax check (node --check) "
+                f"of {len(checks)} code file(s)"
+            )
+        else:
+            ctx.problems.extend(lint.node_check(node, checks))
+    if notices is not None:
+        notices.extend(ctx.notices)
+    if ctx.problems:
+        raise ManifestError(ctx.problems)
+    state = DesiredState(
+        root=str(root),
+        actions=tuple(sorted(built, key=lambda a: a.name)),
+        bindings=tuple(sorted(triggers, key=lambda b: b.trigger)),
+        settings=settings_model,
+    )
+    return replace(state, digest=compute_digest(state))
