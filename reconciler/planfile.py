@@ -1,0 +1,126 @@
+"""The plan as a versioned JSON document: `plan --out FILE` writes it, `apply --plan FILE` reads
+it. Reading validates against schemas/plan.schema.json and re-checks the plan digest, so a
+hand-edited or truncated file is refused with one clear line."""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from reconciler.diff import Drift
+from reconciler.errors import ReconcilerError
+from reconciler.plan import (
+    FORMAT_VERSION,
+    Change,
+    Plan,
+    Step,
+    change_to_dict,
+    plan_digest,
+    step_to_dict,
+)
+
+
+@functools.cache
+def plan_schema() -> dict[str, Any]:
+    text = resources.files("reconciler").joinpath("schemas", "plan.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    return {
+        "format_version": plan.format_version,
+        "tenant": plan.tenant,
+        "manifest_digest": plan.manifest_digest,
+        "plan_digest": plan.plan_digest,
+        "created_at": plan.created_at,
+        "targets": list(plan.targets),
+        "summary": dict(plan.summary),
+        "changes": [change_to_dict(c) for c in plan.changes],
+        "steps": [step_to_dict(s) for s in plan.steps],
+        "blocked": list(plan.blocked),
+        "warnings": list(plan.warnings),
+    }
+
+
+def dumps(plan: Plan) -> str:
+    """The plan document: sorted keys, indent 2, a final newline."""
+    return json.dumps(plan_to_dict(plan), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def _where(error: jsonschema.ValidationError) -> str:
+    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+    return path.lstrip(".") or "(top level)"
+
+
+def plan_from_dict(data: Any, *, source: str = "plan") -> Plan:
+    """Validate and load a plan document; ReconcilerError naming the problem otherwise."""
+    if isinstance(data, dict) and data.get("format_version") not in (None, FORMAT_VERSION):
+        raise ReconcilerError(
+            f"{source}: plan format_version {data.get('format_version')!r} is not supported "
+            f"(this reconciler reads {FORMAT_VERSION!r})"
+        )
+    validator = jsonschema.Draft202012Validator(plan_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = min(errors, key=lambda e: len(list(e.absolute_path)))
+        message = first.message if len(first.message) <= 160 else first.message[:157] + "..."
+        raise ReconcilerError(f"{source}: invalid plan file at {_where(first)}: {message}")
+    changes = tuple(
+        Change(
+            address=c["address"],
+            actions=tuple(c["actions"]),
+            reason=c["reason"],
+            diff=c["diff"],
+            drift=tuple(Drift(d["category"], d["detail"]) for d in c["drift"]),
+            preconditions=c["preconditions"],
+            planned=c["planned"],
+        )
+        for c in data["changes"]
+    )
+    steps = tuple(
+        Step(s["id"], s["kind"], s["address"], tuple(s["depends_on"]), s["payload"])
+        for s in data["steps"]
+    )
+    digest = plan_digest(changes, steps)
+    if digest != data["plan_digest"]:
+        raise ReconcilerError(
+            f"{source}: the plan digest does not match its content (edited or damaged); "
+            "run plan again"
+        )
+    ids = [s.id for s in steps]
+    if len(set(ids)) != len(ids):
+        raise ReconcilerError(f"{source}: invalid plan file: duplicate step ids")
+    known = set(ids)
+    for step in steps:
+        missing = [d for d in step.depends_on if d not in known]
+        if missing:
+            raise ReconcilerError(
+                f"{source}: invalid plan file: step {step.id} depends on unknown {missing[0]}"
+            )
+    return Plan(
+        tenant=data["tenant"],
+        manifest_digest=data["manifest_digest"],
+        plan_digest=data["plan_digest"],
+        created_at=data["created_at"],
+        targets=tuple(data["targets"]),
+        summary=dict(data["summary"]),
+        changes=changes,
+        steps=steps,
+        blocked=tuple(data["blocked"]),
+        warnings=tuple(data["warnings"]),
+        format_version=data["format_version"],
+    )
+
+
+def loads(text: str, *, source: str = "plan") -> Plan:
+    """Parse a plan file's text (see plan_from_dict)."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ReconcilerError(f"{source}: not a JSON plan file: {exc}") from None
+    return plan_from_dict(data, source=source)

@@ -1,0 +1,196 @@
+"""What every renderer says the same way: symbols, the summary line, per-change detail lines.
+
+Detail comes only from the plan data, which holds no secret value; renderers stay pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from reconciler.plan import Change, Plan
+
+SYMBOLS = {
+    "create": "+",
+    "update": "~",
+    "deploy": "^",
+    "delete": "-",
+    "rebind": ">",
+    "adopt": "=",
+}
+LEGEND = "Symbols: + create  ~ update  ^ deploy  - delete  > rebind  = adopt (take over)"
+NO_CHANGES = "No changes. The tenant matches the manifests."
+_PRIORITY = ("create", "delete", "adopt", "update", "deploy", "rebind")
+
+
+def symbol(change: Change) -> str:
+    for word in _PRIORITY:
+        if word in change.actions:
+            return SYMBOLS[word]
+    return " "
+
+
+def summary_line(plan: Plan) -> str:
+    s = plan.summary
+    line = (
+        f"Plan: {s['create']} to create, {s['update']} to update, {s['deploy']} to deploy, "
+        f"{s['rebind']} to rebind, {s['delete']} to delete."
+    )
+    if s["adopt"]:
+        noun = "action" if s["adopt"] == 1 else "actions"
+        line += f" {s['adopt']} {noun} adopted (found without the ownership trailer)."
+    return line
+
+
+def planned(plan: Plan) -> list[Change]:
+    return [c for c in plan.changes if c.planned]
+
+
+def unplanned_deletes(plan: Plan) -> list[Change]:
+    return [c for c in plan.changes if not c.planned and "delete" in c.actions]
+
+
+def unmanaged(plan: Plan) -> list[Change]:
+    return [c for c in plan.changes if "unmanaged" in c.actions]
+
+
+def drifted(plan: Plan) -> list[Change]:
+    return [c for c in plan.changes if c.drift]
+
+
+def deleted(plan: Plan) -> list[Change]:
+    return [c for c in plan.changes if c.planned and "delete" in c.actions]
+
+
+def empty_message(plan: Plan) -> str:
+    waiting = len(unplanned_deletes(plan))
+    if not waiting:
+        return NO_CHANGES
+    noun = "action" if waiting == 1 else "actions"
+    return f"No changes to apply. {waiting} {noun} would be deleted with --allow-delete."
+
+
+def header(change: Change) -> str:
+    return f"{symbol(change)} {change.address} ({', '.join(change.actions)})"
+
+
+def _quote(text: str | None) -> str:
+    return "(none)" if text is None else text
+
+
+def attribute_lines(change: Change) -> list[str]:
+    """The non-code detail of a change: one line per fact, no indentation."""
+    diff: dict[str, Any] = change.diff
+    lines: list[str] = []
+    against = diff.get("against")
+    if against and against not in ("nothing", "tenant draft"):
+        lines.append(f"compared with the {against}")
+    for key in ("trigger", "runtime", "protect"):
+        if key in diff:
+            before, after = diff[key]["before"], diff[key]["after"]
+            value = _scalar(after) if before is None else f"{_scalar(before)} -> {_scalar(after)}"
+            lines.append(f"{key}: {value}")
+    deps = diff.get("dependencies", [])
+    if deps:
+        lines.append("dependencies:")
+        width = max(len(d["name"]) for d in deps)
+        for d in deps:
+            if d["before"] is None and against == "nothing":
+                change_text = d["after"]
+            elif d["after"] is None:
+                change_text = f"{d['before']} -> (removed)"
+            else:
+                change_text = f"{_quote(d['before'])} -> {d['after']}"
+            lines.append(f"  {d['name'].ljust(width)}  {change_text}")
+    for secret in diff.get("secrets", []):
+        lines.append(f"secret {secret['name']}: {secret['change']}")
+    code = diff.get("code")
+    if code is not None and "lines" in code:
+        lines.append(f"code: {code['lines']} lines from {code['file']}")
+    if "delete" in change.actions and change.preconditions.get("id"):
+        lines.append(f"action id: {change.preconditions['id']}")
+    if "positions" in diff:
+        lines.extend(binding_lines(diff["positions"]))
+    return lines
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def binding_lines(rows: Iterable[dict[str, Any]]) -> list[str]:
+    """Binding order as positions old -> new, in the new order; removed ones last."""
+    rows = list(rows)
+    labels = []
+    for r in rows:
+        shown = r["display_name_after"] or r["display_name_before"]
+        label = r["action"] if shown in (None, r["action"]) else f'{r["action"]} "{shown}"'
+        labels.append(label)
+    width = max((len(label) for label in labels), default=0)
+    out = ["position (old -> new):"]
+    for r, label in zip(rows, labels, strict=True):
+        before = "new" if r["before"] is None else str(r["before"])
+        after = "removed" if r["after"] is None else str(r["after"])
+        line = f"  {label.ljust(width)}  {before} -> {after}"
+        if (
+            r["before"] is not None
+            and r["after"] is not None
+            and r["display_name_before"] != r["display_name_after"]
+        ):
+            line += f' (display name "{r["display_name_before"]}" -> "{r["display_name_after"]}")'
+        out.append(line)
+    return out
+
+
+def code_diff(change: Change, *, context: bool = True) -> list[str]:
+    """The unified code diff lines (3 lines of context, or none when context=False)."""
+    code = change.diff.get("code")
+    if code is None or "unified" not in code:
+        return []
+    lines: list[str] = list(code["unified"])
+    return lines if context else drop_context(lines)
+
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+
+
+def drop_context(lines: list[str]) -> list[str]:
+    """A unified diff without context lines, with hunk headers recomputed per run of changes."""
+    out = [line for line in lines[:2] if line.startswith(("---", "+++"))]
+    old = new = 0
+    run: list[str] = []
+    run_old = run_new = 0
+
+    def flush() -> None:
+        if run:
+            n_old = sum(1 for x in run if x.startswith("-"))
+            n_new = len(run) - n_old
+            start_old = run_old if n_old else run_old - 1
+            start_new = run_new if n_new else run_new - 1
+            out.append(f"@@ -{start_old},{n_old} +{start_new},{n_new} @@")
+            out.extend(run)
+            run.clear()
+
+    for line in lines[len(out) :]:
+        match = _HUNK.match(line)
+        if match:
+            flush()
+            old, new = int(match.group(1)), int(match.group(2))
+            continue
+        if line.startswith("-") or line.startswith("+"):
+            if not run:
+                run_old, run_new = old, new
+            run.append(line)
+            if line.startswith("-"):
+                old += 1
+            else:
+                new += 1
+        else:  # context (" ") or "\ No newline" marker
+            flush()
+            old += 1
+            new += 1
+    flush()
+    return out
