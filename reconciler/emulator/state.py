@@ -1,0 +1,83 @@
+"""Tenant data in memory, optionally persisted to one JSON file (atomic replace).
+
+Records are plain JSON-able dicts; timestamps are epoch floats (rendered as RFC3339 by `views`).
+Secret values and tokens are kept only as SHA-256 digests, so the state file never holds them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reconciler.errors import ReconcilerError
+
+FORMAT_VERSION = 1
+Record = dict[str, Any]
+
+
+@dataclass
+class TenantState:
+    """Everything the tenant holds. Callers hold the emulator lock while using it."""
+
+    actions: dict[str, Record] = field(default_factory=dict)  # id -> action (draft)
+    versions: dict[str, list[Record]] = field(default_factory=dict)  # action id -> versions
+    bindings: dict[str, list[Record]] = field(default_factory=dict)  # trigger id -> bindings
+    tokens: dict[str, Record] = field(default_factory=dict)  # token digest -> grant
+
+    def to_json(self) -> Record:
+        return {
+            "format_version": FORMAT_VERSION,
+            "actions": list(self.actions.values()),
+            "versions": self.versions,
+            "bindings": self.bindings,
+            "tokens": self.tokens,
+        }
+
+    @classmethod
+    def from_json(cls, data: Record, where: str) -> TenantState:
+        if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
+            raise ReconcilerError(
+                f"{where}: not an emulator state file (format_version {FORMAT_VERSION} expected)"
+            )
+        actions = data.get("actions", [])
+        if not isinstance(actions, list) or not all(
+            isinstance(a, dict) and isinstance(a.get("id"), str) for a in actions
+        ):
+            raise ReconcilerError(f"{where}: 'actions' must be a list of objects with an id")
+        state = cls(actions={a["id"]: a for a in actions})
+        state.versions = dict(data.get("versions", {}))
+        state.bindings = dict(data.get("bindings", {}))
+        state.tokens = dict(data.get("tokens", {}))
+        return state
+
+
+def load(path: str | None) -> TenantState:
+    """Read the state file; a missing file (or no file) is an empty tenant."""
+    if path is None or not Path(path).exists():
+        return TenantState()
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReconcilerError(f"{path}: cannot read emulator state: {exc}") from exc
+    return TenantState.from_json(data, path)
+
+
+def save(state: TenantState, path: str | None) -> None:
+    """Write the state file atomically (temp file in the same directory, then os.replace)."""
+    if path is None:
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(state.to_json(), fh, indent=1, sort_keys=True)
+            fh.write("\n")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
