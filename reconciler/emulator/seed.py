@@ -17,6 +17,24 @@ from reconciler.emulator.tenant import Tenant
 from reconciler.emulator.validate import ACTION_KEYS, check_action_fields
 from reconciler.errors import ReconcilerError
 
+#: What a new `--tenant local` starts with: one marketplace action, as if installed from the
+#: Auth0 Marketplace, so the examples' `external: true` binding has something to bind.
+DEMO_MARKETPLACE: dict[str, Any] = {
+    "name": "Fraud Shield",
+    "supported_triggers": [{"id": "post-login", "version": "v3"}],
+    "code": "exports.onExecutePostLogin = async (event, api) => {};\n",
+    "runtime": "node22",
+    "integration": {
+        "id": "fraud-shield-integration",
+        "catalog_id": "fraud-shield",
+        "url_slug": "fraud-shield",
+        "name": "Fraud Shield",
+        "description": "A stand-in marketplace integration of the local emulator.",
+        "feature_type": "action",
+    },
+    "installed_integration_id": "fraud-shield-installed",
+}
+
 SEED_KEYS = (*ACTION_KEYS, "id", "integration", "installed_integration_id", "deployed")
 
 

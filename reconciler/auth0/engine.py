@@ -1,0 +1,215 @@
+"""The request loop: token, client-side rate limit, retries, error mapping, statistics.
+
+`call()` sends one logical request and returns its parsed JSON body. Retry rules (retry.py):
+429 waits for the reset, 5xx / timeouts / dropped connections back off, any other 4xx is raised at
+once. A request that may already have changed the tenant ("uncertain": a 5xx, a timeout or a
+connection dropped after sending) is only re-sent by non-idempotent callers after their `recover`
+check said it did not go through.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from reconciler.auth0 import errormap
+from reconciler.auth0.ratelimit import TokenBucket
+from reconciler.auth0.retry import RetryPolicy, header_float, header_int, retryable_status
+from reconciler.auth0.stats import StatsRecorder
+from reconciler.auth0.token import Credentials, IssuedToken, TokenCache
+from reconciler.auth0.transport import Params, Reply, Transport, TransportFailure
+from reconciler.errors import ApiError
+
+TOKEN_PATH = "/oauth/token"  # noqa: S105 - a URL path
+
+
+class Resend:
+    """Returned by a `recover` check: the first attempt did not go through, send it again."""
+
+
+RESEND = Resend()
+Recover = Callable[[], Any]  # returns RESEND or the result to use
+
+
+class Engine:
+    def __init__(
+        self,
+        transport: Transport,
+        credentials: Credentials,
+        bucket: TokenBucket,
+        policy: RetryPolicy,
+        *,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
+    ) -> None:
+        self.transport = transport
+        self.bucket = bucket
+        self.policy = policy
+        self.stats = StatsRecorder()
+        self.credentials = credentials
+        self._clock = clock
+        self._sleep = sleep
+        self._in_flight = 0
+        self._lock = threading.Lock()
+        self._answered = False  # has the host ever answered? (connection failures before: no retry)
+        self._calibrated = threading.Event()  # has the Management API answered once?
+        self._probe = threading.Lock()
+        self.tokens = TokenCache(credentials, self._fetch_token, clock=clock)
+
+    @property
+    def domain(self) -> str:
+        return self.transport.endpoint.domain
+
+    def _fetch_token(self) -> IssuedToken:
+        body = {
+            "grant_type": "client_credentials",
+            "client_id": self.credentials.client_id,
+            "client_secret": self.credentials.client_secret,
+            "audience": f"https://{self.domain}/api/v2/",
+        }
+        reply = self.call("POST", TOKEN_PATH, body=body, auth=False)
+        token = reply.get("access_token") if isinstance(reply, dict) else None
+        expires = reply.get("expires_in", 86400) if isinstance(reply, dict) else None
+        if not isinstance(token, str) or not token or not isinstance(expires, int | float):
+            raise errormap.malformed("POST", TOKEN_PATH, 200, "no access_token / expires_in")
+        self.stats.token_fetched()
+        return IssuedToken(token, float(expires))
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        body: Any = None,
+        auth: bool = True,
+        recover: Recover | None = None,
+        gone_ok: bool = False,
+    ) -> Any:
+        """One logical request with retries; the parsed JSON body (None for an empty body).
+
+        `recover`: for non-idempotent requests, called before re-sending after an uncertain
+        failure. `gone_ok`: a 404 after an uncertain failure means the first attempt did it.
+        """
+        tries = 0
+        waited = 0.0
+        refreshed = False
+        uncertain = False
+        while True:
+            tries += 1
+            if uncertain and recover is not None:
+                found = recover()
+                if found is not RESEND:
+                    return found
+            token = self.tokens.get() if auth else None
+            outcome, delay, error, uncertain_now = self._attempt(
+                method, path, params, body, token, tries
+            )
+            if error is None:
+                return outcome
+            if (
+                isinstance(error, ApiError)
+                and error.status == 401
+                and auth
+                and token is not None
+                and not refreshed
+                and "expired" in error.message.lower()
+                and self.tokens.invalidate(token)
+            ):
+                refreshed = True
+                tries -= 1
+                continue
+            if gone_ok and uncertain and isinstance(error, ApiError) and error.status == 404:
+                return None
+            if delay is None or tries >= self.policy.max_tries:
+                raise error
+            if waited + delay > self.policy.max_total_wait:
+                raise error
+            uncertain = uncertain or uncertain_now
+            self._sleep(delay)
+            waited += delay
+            self.stats.retried(delay)
+
+    def _attempt(
+        self,
+        method: str,
+        path: str,
+        params: Params | None,
+        body: Any,
+        token: str | None,
+        tries: int,
+    ) -> tuple[Any, float | None, ApiError | None, bool]:
+        """(result, retry delay or None, error or None, uncertain).
+
+        Until the Management API has answered once, its bucket's state is unknown (another run
+        may just have drained it), so the first API request goes alone as a probe; its
+        `x-ratelimit-*` headers calibrate the client-side bucket before anything fans out.
+        The /oauth/token answer does not end the probe: on Auth0 it reports the Authentication
+        API's own bucket (it still adapts the bucket down, which is never unsafe).
+        """
+        if path == TOKEN_PATH or self._calibrated.is_set():
+            return self._exchange(method, path, params, body, token, tries)
+        with self._probe:
+            if not self._calibrated.is_set():
+                return self._exchange(method, path, params, body, token, tries)
+        return self._exchange(method, path, params, body, token, tries)
+
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        params: Params | None,
+        body: Any,
+        token: str | None,
+        tries: int,
+    ) -> tuple[Any, float | None, ApiError | None, bool]:
+        throttled = self.bucket.acquire()
+        with self._lock:
+            self._in_flight += 1
+        try:
+            reply = self.transport.send(method, path, params=params, body=body, token=token)
+        except TransportFailure as failure:
+            self.stats.sent(method, failure.kind, throttled=throttled)
+            error = errormap.connection_error(
+                method, path, failure.kind, failure.detail, self.domain
+            )
+            retry = failure.kind in ("timeout", "dropped") or (
+                failure.kind == "refused" and self._answered
+            )
+            return None, self.policy.backoff(tries) if retry else None, error, failure.sent
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+                others = self._in_flight
+        self._answered = True
+        self.stats.sent(method, str(reply.status), throttled=throttled)
+        self._observe(reply, others)  # only ever adapts down, so the token's headers are safe
+        if path != TOKEN_PATH:
+            self._calibrated.set()
+        return self._judge(method, path, reply, tries)
+
+    def _observe(self, reply: Reply, others: int) -> None:
+        remaining = header_int(reply.headers, "x-ratelimit-remaining")
+        limit = header_int(reply.headers, "x-ratelimit-limit")
+        if limit is not None or remaining is not None:
+            self.bucket.observe(limit, remaining, in_flight=others)
+
+    def _judge(
+        self, method: str, path: str, reply: Reply, tries: int
+    ) -> tuple[Any, float | None, ApiError | None, bool]:
+        status = reply.status
+        if 200 <= status < 300:
+            if reply.problem is not None:
+                return None, None, errormap.malformed(method, path, status, reply.problem), False
+            return reply.body, None, None, False
+        error = errormap.from_response(
+            method, path, status, reply.body, self.domain, note=reply.problem
+        )
+        if status == 429:
+            delay = self.policy.rate_limit_wait(reply.headers, self._clock(), tries)
+            self.bucket.penalise(until=header_float(reply.headers, "x-ratelimit-reset"))
+            return None, delay, error, False
+        if retryable_status(status):  # 5xx: the server may have acted before failing
+            return None, self.policy.backoff(tries), error, True
+        return None, None, error, False  # any other 4xx is an answer

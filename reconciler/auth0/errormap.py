@@ -1,0 +1,125 @@
+"""Turn a failed exchange into one ApiError with Auth0's message, errorCode and a useful hint.
+
+Error bodies are `{statusCode, error, message, errorCode}` on the Management API and
+`{error, error_description}` on /oauth/token. Anything else (HTML from a proxy, a huge or broken
+body) becomes a clear message that never quotes the body itself. All text is masked.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reconciler.errors import ApiError
+from reconciler.masking import mask
+
+SCOPE_BY_METHOD = {
+    "GET": "read:actions",
+    "POST": "create:actions",
+    "PATCH": "update:actions",
+    "DELETE": "delete:actions",
+}
+_SCOPE_RE = re.compile(r"expected(?: any of)?:\s*([a-z_]+:[a-z_]+(?:[ ,]+[a-z_]+:[a-z_]+)*)")
+TOKEN_PATH = "/oauth/token"  # noqa: S105 - a URL path
+CREDENTIAL_VARS = "AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET"
+
+
+def body_fields(body: Any) -> tuple[str | None, str | None]:
+    """(message, errorCode) from either error shape; None where absent. On the Management API
+    `error` is the HTTP reason phrase; on /oauth/token it is the code (`invalid_client`)."""
+    if not isinstance(body, dict):
+        return None, None
+
+    def text(key: str) -> str | None:
+        value = body.get(key)
+        return value if isinstance(value, str) and value else None
+
+    if "statusCode" in body:
+        return text("message") or text("error"), text("errorCode")
+    message = text("message") or text("error_description") or text("error")
+    code = text("errorCode") or text("error") or text("code")
+    return message, (None if code == message else code)
+
+
+def _is_auth0_body(body: Any) -> bool:
+    return isinstance(body, dict) and (
+        "statusCode" in body or "errorCode" in body or "error_description" in body
+    )
+
+
+def missing_scope(method: str, message: str) -> str:
+    found = _SCOPE_RE.search(message)
+    if found:
+        return found.group(1)
+    return SCOPE_BY_METHOD.get(method.upper(), "read:actions")
+
+
+def hint_for(
+    method: str, path: str, status: int, message: str, code: str | None, body: Any, domain: str
+) -> str | None:
+    on_token = path.rstrip("/") == TOKEN_PATH
+    if status == 401:
+        if not on_token and "expired" in message.lower():
+            return (
+                "the access token has expired; set a fresh AUTH0_ACCESS_TOKEN "
+                "or use client credentials"
+            )
+        return (
+            f"wrong credentials or domain: check {CREDENTIAL_VARS} (or AUTH0_ACCESS_TOKEN) and "
+            f"that --tenant {domain} is the tenant they belong to"
+        )
+    if status == 403:
+        if code == "feature_not_enabled":
+            return "Actions are not enabled on this tenant"
+        if code == "insufficient_scope" or "scope" in message.lower():
+            scope = missing_scope(method, message)
+            return (
+                f"the client lacks the {scope} scope: grant it under Applications > APIs > "
+                "Auth0 Management API > Machine To Machine Applications"
+            )
+        if on_token:
+            return (
+                f"the client is not authorized for the Management API of {domain} "
+                f"(audience https://{domain}/api/v2/)"
+            )
+    if status == 404 and (on_token or not _is_auth0_body(body)):
+        return f"{domain} does not look like an Auth0 tenant: check --tenant / AUTH0_DOMAIN"
+    if status == 429:
+        return "the tenant's rate limit was still exceeded after retries; lower --rate-limit"
+    if status >= 500:
+        return "the Management API kept failing after retries; try again later"
+    return None
+
+
+def from_response(
+    method: str, path: str, status: int, body: Any, domain: str, *, note: str | None = None
+) -> ApiError:
+    """An ApiError for an HTTP error answer. `body` is parsed JSON or None if unparseable;
+    `note` replaces the message for bodies that could not be read."""
+    message, code = body_fields(body)
+    if message is None:
+        message = note or "no error message in the response"
+    hint = hint_for(method, path, status, message, code, body, domain)
+    return ApiError(method, path, status, mask(message), mask(code) if code else None, hint)
+
+
+def malformed(method: str, path: str, status: int, what: str) -> ApiError:
+    """A 2xx whose body is not what the API promises."""
+    return ApiError(
+        method,
+        path,
+        status,
+        mask(f"malformed response: {what}"),
+        hint="is --tenant an Auth0 tenant (or a proxy in between)?",
+    )
+
+
+def connection_error(method: str, path: str, kind: str, detail: str, domain: str) -> ApiError:
+    hints = {
+        "dns": f"cannot resolve {domain}: check --tenant / AUTH0_DOMAIN",
+        "refused": f"nothing answers at {domain}: check --tenant / AUTH0_DOMAIN",
+        "tls": "certificate verification failed: pass --ca-bundle for a private CA",
+        "timeout": "the tenant did not answer in time; check the network or try again",
+        "dropped": "the connection kept dropping; check the network or try again",
+    }
+    return ApiError(method, path, None, mask(detail), hint=hints.get(kind))
