@@ -19,7 +19,7 @@ from reconciler.exitcodes import ExitCode
 from reconciler.masking import mask
 
 #: Each module in reconciler.commands exposes a click command named `command`.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("validate", "plan", "apply", "rollback", "emulator")
 
 EPILOG = """\b
 Examples:

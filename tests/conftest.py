@@ -3,6 +3,7 @@ colour is off, and the process-wide secret masker starts empty for every test.""
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 
@@ -20,3 +21,6 @@ def _isolate_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     masking.MASKER.clear()
     yield
     masking.MASKER.clear()
+    http_log = logging.getLogger("reconciler.http")  # --verbose run in-process by a CLI test
+    http_log.handlers.clear()
+    http_log.setLevel(logging.NOTSET)

@@ -1,0 +1,65 @@
+"""Is a saved plan still valid? (DESIGN.md "Plan": preconditions)
+
+Every planned change recorded what it saw: an action's id, `updated_at` and deployed version id
+(all null for a create: the name must still be free), a binding list's digest. Before `apply
+--plan` writes anything, the tenant is read again and each precondition re-checked; every
+resource that moved is named.
+"""
+
+from __future__ import annotations
+
+from reconciler.model import DesiredState, LiveState
+from reconciler.plan import Plan, bindings_digest
+from reconciler.trailer import strip_trailer, verify
+
+
+def stale_resources(plan: Plan, live: LiveState) -> list[str]:
+    problems: list[str] = []
+    for change in plan.changes:
+        if not change.planned:
+            continue
+        pre = change.preconditions
+        if change.kind == "action":
+            problems.extend(_action(change.address, change.name, pre, live))
+        elif change.kind == "bindings":
+            current = live.bindings_for(change.name)
+            digest = bindings_digest(current.entries if current else ())
+            if digest != pre.get("digest"):
+                problems.append(f"{change.address}: the binding list changed since the plan")
+    return problems
+
+
+def _action(address: str, name: str, pre: dict[str, object], live: LiveState) -> list[str]:
+    if pre.get("id") is None:
+        if live.action_named(name):
+            return [f"{address}: an action with this name was created since the plan"]
+        return []
+    found = [a for a in live.actions if a.id == pre["id"]]
+    if not found:
+        return [f"{address}: the action was deleted since the plan"]
+    action = found[0]
+    deployed = action.deployed_version.id if action.deployed_version else None
+    if action.updated_at != pre.get("updated_at"):
+        return [f"{address}: the action was updated since the plan"]
+    if deployed != pre.get("deployed_version_id"):
+        return [f"{address}: a different version was deployed since the plan"]
+    return []
+
+
+def secret_mismatches(plan: Plan, desired: DesiredState) -> list[str]:
+    """Secret values now resolved must be the ones the plan's digests were made from."""
+    problems: list[str] = []
+    for step in plan.steps:
+        code = step.payload.get("code")
+        if step.kind not in ("create", "update") or not isinstance(code, str):
+            continue
+        _, info = strip_trailer(code)
+        action = desired.action(str(step.payload.get("name")))
+        if info is None or action is None or not info.secrets:
+            continue
+        values = {s.name: s.value.reveal() for s in action.secrets if s.value is not None}
+        if not verify(info.secrets, values):
+            problems.append(
+                f"action.{action.name}: secret values differ from the ones the plan was made with"
+            )
+    return problems

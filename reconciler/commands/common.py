@@ -1,0 +1,69 @@
+"""Options shared by the commands that read manifests and plan (validate, plan, apply)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from reconciler.plan import PlanOptions
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def root_argument(func: F) -> F:
+    return click.argument(
+        "root", default=".", type=click.Path(exists=True, file_okay=True, dir_okay=True)
+    )(func)
+
+
+def var_file_option(func: F) -> F:
+    return click.option(
+        "--var-file",
+        "var_files",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False),
+        help="dotenv file with values for ${VAR} references (repeatable; later files win).",
+    )(func)
+
+
+def plan_options(func: F) -> F:
+    """--target, --allow-delete, --max-deletes -> the command receives `plan_opts`."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        options = PlanOptions(
+            allow_delete=kwargs.pop("allow_delete"),
+            max_deletes=kwargs.pop("max_deletes"),
+            targets=tuple(kwargs.pop("targets")),
+        )
+        return func(*args, plan_opts=options, **kwargs)
+
+    decorated: Callable[..., Any] = wrapper
+    for decorate in reversed(
+        [
+            click.option(
+                "--target",
+                "targets",
+                multiple=True,
+                metavar="NAME",
+                help="Plan only this action (repeatable) and the triggers binding it.",
+            ),
+            click.option(
+                "--allow-delete",
+                is_flag=True,
+                help="Delete managed actions that left the manifests (also settings.prune).",
+            ),
+            click.option(
+                "--max-deletes",
+                type=click.IntRange(min=0),
+                default=None,
+                metavar="N",
+                help="Block the plan (exit 3) when it would delete more than N actions.",
+            ),
+        ]
+    ):
+        decorated = decorate(decorated)
+    return decorated  # type: ignore[return-value]

@@ -1,0 +1,51 @@
+"""Apply progress for people: one line per finished step; on a terminal also a live status
+line (rewritten in place) saying how many steps are done. Plain lines in CI and pipes."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+import click
+
+from reconciler.apply import FAILED, OK, StepResult
+from reconciler.masking import mask
+
+SYMBOLS = {
+    "create": "+",
+    "update": "~",
+    "wait_build": "…",
+    "deploy": "^",
+    "rebind": ">",
+    "delete": "-",
+}
+
+
+def step_line(result: StepResult) -> str:
+    name = result.address.split(".", 1)[-1]
+    if result.status == OK:
+        return f"{SYMBOLS.get(result.kind, '*')} {name} {result.message} ({result.seconds:.1f} s)"
+    if result.status == FAILED:
+        return f"! {name} {result.kind} failed: {result.message} ({result.seconds:.1f} s)"
+    return f"  {name} {result.kind} {result.message}"
+
+
+class Progress:
+    def __init__(self, total: int, *, live: bool | None = None) -> None:
+        self.total = total
+        self.done = 0
+        self.live = sys.stdout.isatty() if live is None else live
+        self._lock = threading.Lock()
+
+    def __call__(self, result: StepResult) -> None:
+        with self._lock:
+            self.done += 1
+            if self.live:
+                click.echo("\r\x1b[2K", nl=False)
+            click.echo(mask(step_line(result)))
+            if self.live and self.done < self.total:
+                click.echo(f"applying: {self.done}/{self.total} steps done", nl=False)
+
+    def close(self) -> None:
+        if self.live:
+            click.echo("\r\x1b[2K", nl=False)

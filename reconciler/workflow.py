@@ -1,0 +1,132 @@
+"""The stages wired together for the commands: load -> read live -> plan -> apply -> verify.
+
+No click and no printing here: progress goes to a callback, failures are ReconcilerErrors.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reconciler.apply import (
+    Applier,
+    ApplyResult,
+    Journal,
+    StepResult,
+    secret_mismatches,
+    stale_resources,
+)
+from reconciler.auth0.live import read_live
+from reconciler.auth0.tenant import TenantSession
+from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
+from reconciler.errors import GuardError
+from reconciler.manifest import load_manifests
+from reconciler.model import DesiredState, LiveState
+from reconciler.plan import Plan, PlanOptions, make_plan
+
+
+def load_desired(
+    root: str | Path, var_files: Sequence[str | Path] = (), *, node_check: bool = True
+) -> DesiredState:
+    """Load, validate and resolve the manifests (secret values registered with the masker)."""
+    return load_manifests(root, resolve=True, var_files=var_files, node_check=node_check)
+
+
+def read_tenant(session: TenantSession, desired: DesiredState) -> LiveState:
+    owned = [b.trigger for b in desired.bindings]
+    return read_live(session.client, tenant=session.name, owned_triggers=owned)
+
+
+def revalidate(
+    desired: DesiredState, live: LiveState, var_files: Sequence[str | Path]
+) -> DesiredState:
+    """The tenant's own trigger catalogue wins over the built-in one: when they differ,
+    validate the manifests again against the live one (no second node check)."""
+    if not live.triggers or set(live.triggers) == set(BUILTIN_TRIGGERS):
+        return desired
+    return load_manifests(
+        desired.root,
+        resolve=True,
+        var_files=var_files,
+        catalogue=Catalogue(live.triggers),
+        node_check=False,
+    )
+
+
+def plan_tenant(
+    session: TenantSession,
+    desired: DesiredState,
+    options: PlanOptions,
+    var_files: Sequence[str | Path] = (),
+) -> tuple[DesiredState, LiveState, Plan]:
+    live = read_tenant(session, desired)
+    desired = revalidate(desired, live, var_files)
+    return desired, live, make_plan(desired, live, options=options)
+
+
+def check_saved_plan(plan: Plan, session: TenantSession, desired: DesiredState) -> LiveState:
+    """Refuse (GuardError, exit 3) a plan for another tenant, from other manifests, with other
+    secret values, or whose resources moved since it was made. Returns the fresh live state."""
+    if plan.tenant != session.name:
+        raise GuardError(
+            f"this plan was made for tenant {plan.tenant!r}, not {session.name!r}; "
+            "run plan against this tenant"
+        )
+    if plan.manifest_digest != desired.digest:
+        raise GuardError(
+            "this plan was made from different manifests (digest mismatch); run plan again"
+        )
+    if plan.blocked:
+        raise GuardError("this plan is blocked: " + "; ".join(plan.blocked))
+    problems = secret_mismatches(plan, desired)
+    live = read_tenant(session, desired)
+    problems += stale_resources(plan, live)
+    if problems:
+        raise GuardError(
+            "the tenant changed since this plan was made; run plan again:\n  "
+            + "\n  ".join(problems)
+        )
+    return live
+
+
+def execute(
+    session: TenantSession,
+    plan: Plan,
+    desired: DesiredState,
+    options: PlanOptions,
+    *,
+    parallelism: int,
+    journal_path: str | Path | None = None,
+    on_result: Callable[[StepResult], None] | None = None,
+    verify: bool = True,
+) -> ApplyResult:
+    """Apply the plan's steps, then re-read the tenant and check that a fresh plan is empty."""
+    client = session.client
+    before = client.stats
+    started = time.monotonic()
+    journal = Journal(journal_path)
+    try:
+        journal.write(
+            "apply", plan_digest=plan.plan_digest, tenant=plan.tenant, steps=len(plan.steps)
+        )
+        applier = Applier(
+            client, plan, desired, parallelism=parallelism, journal=journal, on_result=on_result
+        )
+        result = ApplyResult(results=applier.run())
+        if verify:
+            live = read_tenant(session, desired)
+            fresh = make_plan(desired, live, options=options)
+            result.verify_problems = [
+                f"{c.address}: still differs after apply ({c.reason})"
+                for c in fresh.changes
+                if c.planned
+            ]
+        result.seconds = time.monotonic() - started
+        after = client.stats
+        result.requests = after.requests - before.requests
+        result.throttled = after.rate_limited - before.rate_limited
+        journal.write("done", ok=result.ok, summary=result.summary_line())
+        return result
+    finally:
+        journal.close()
