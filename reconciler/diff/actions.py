@@ -306,7 +306,11 @@ def _drift(
             )
     for name, change in draft_secrets.items():
         if change == "value changed":
-            out.append(Drift(SECRET_VALUE_CHANGED, f"secret {name}: value changed"))
+            out.append(
+                Drift(
+                    SECRET_VALUE_CHANGED, f"secret {name}: value differs from the one last written"
+                )
+            )
     covered = digest_names(info.secrets)
     if covered is not None:
         live_names = {s.name for s in live.secrets}

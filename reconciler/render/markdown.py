@@ -130,7 +130,7 @@ def _render(plan: Plan, level: int) -> str:
         return "\n".join(out)
     drift = drifted(plan)
     if drift:
-        out += ["### Drift (changed in the tenant outside reconciler)", ""]
+        out += ["### Drift (the tenant differs from what reconciler last wrote)", ""]
         out += [
             f"- {_code(c.address)} {d.category}: {_text(d.detail)}" for c in drift for d in c.drift
         ]

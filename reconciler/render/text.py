@@ -81,7 +81,10 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         out += [f"  {c.address}: {c.reason}" for c in waiting]
     drift = drifted(plan)
     if drift:
-        out += ["", "Drift: changed in the tenant outside reconciler (this plan overwrites it):"]
+        out += [
+            "",
+            "Drift: the tenant differs from what reconciler last wrote (this plan overwrites it):",
+        ]
         for change in drift:
             for d in change.drift:
                 out.append(f"  {paint('!', '!')} {change.address}: {d.category}: {d.detail}")

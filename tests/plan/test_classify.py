@@ -269,7 +269,9 @@ def test_drift_secret_value_changed_names_the_secret() -> None:
     change = plan.changes[0]
     assert change.actions == ("update", "deploy")
     assert change.diff["secrets"] == [{"name": "API_KEY", "change": "value changed"}]
-    assert change.drift == (Drift("secret-value-changed", "secret API_KEY: value changed"),)
+    assert change.drift == (
+        Drift("secret-value-changed", "secret API_KEY: value differs from the one last written"),
+    )
     payload = plan.steps[0].payload
     assert payload["secrets"] == [
         {"name": "API_KEY", "var": "ENRICH_TOKEN_API_KEY"},
