@@ -1,18 +1,27 @@
-"""`reconciler apply`: plan (or load a saved plan), confirm, execute, verify."""
+"""`reconciler apply`: plan (or load a saved plan), confirm, execute, verify.
+
+With `--env all`, every environment is planned concurrently, each plan is shown and confirmed on
+its own (or all with --auto-approve), the approved ones are applied concurrently, and the exit
+code combines them (any error 1, else any guard 3, else 0).
+"""
 
 from __future__ import annotations
 
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import click
 
 from reconciler import output, planfile
+from reconciler.apply import ApplyResult
 from reconciler.commands.common import plan_options, root_argument, var_file_option
-from reconciler.commands.options import TenantArgs, open_from_args, tenant_options
-from reconciler.commands.plan import render
+from reconciler.commands.options import TenantArgs, tenant_options
+from reconciler.commands.plan import per_target_path, render
 from reconciler.commands.progress import Progress
+from reconciler.commands.targets import Target, env_option, open_target, resolve_targets
 from reconciler.errors import GuardError, ReconcilerError
-from reconciler.exitcodes import ExitCode
+from reconciler.exitcodes import ExitCode, combine
 from reconciler.plan import Plan, PlanOptions
 from reconciler.workflow import check_saved_plan, execute, load_desired, plan_tenant
 
@@ -20,6 +29,7 @@ EPILOG = """\b
 Examples:
   reconciler apply examples/actions --tenant local --auto-approve
   reconciler plan --out plan.json && reconciler apply --plan plan.json
+  reconciler apply --env staging
 """
 
 
@@ -44,10 +54,96 @@ def confirm(tenant: str, auto_approve: bool) -> None:
         raise ReconcilerError("apply cancelled; nothing was changed")
 
 
+@dataclass(frozen=True, slots=True)
+class Settings:
+    root: str
+    plan_file: str | None
+    auto_approve: bool
+    parallelism: int
+    journal: str | None
+    options: PlanOptions
+    many: bool
+
+
+def apply_target(target: Target, s: Settings, prefix: str = "") -> ApplyResult | None:
+    """Plan (or load and check the saved plan), confirm, execute. None: nothing to do."""
+    plan_path = per_target_path(s.plan_file, target, s.many) if s.plan_file else None
+    saved = read_plan_file(plan_path) if plan_path else None
+    desired = load_desired(s.root, target.var_files)
+    options = s.options
+    with open_target(target) as session:
+        if saved is not None:
+            check_saved_plan(saved, session, desired)
+            plan = saved
+            deletes = any(step.kind == "delete" for step in plan.steps)
+            options = PlanOptions(
+                allow_delete=options.allow_delete or deletes, targets=plan.targets
+            )
+            output.echo(f"{prefix}Applying saved plan {plan.plan_digest[:19]} to {plan.tenant}.")
+        else:
+            desired, _, plan = plan_tenant(session, desired, options, target.var_files)
+            if s.many:
+                output.echo(f"=== {target.title} ===")
+            output.echo(render(plan, "text").rstrip("\n"))
+            if plan.blocked:
+                raise GuardError("the plan is blocked: " + "; ".join(plan.blocked))
+            if not plan.has_changes:
+                return None
+            confirm(session.name, s.auto_approve)
+        journal = per_target_path(s.journal, target, s.many) if s.journal else None
+        progress = Progress(len(plan.steps), prefix=prefix, live=None if not s.many else False)
+        try:
+            return execute(
+                session,
+                plan,
+                desired,
+                options,
+                parallelism=s.parallelism,
+                journal_path=journal,
+                on_result=progress,
+            )
+        finally:
+            progress.close()
+
+
+def finish(result: ApplyResult | None, prefix: str = "") -> ExitCode:
+    if result is None:
+        return ExitCode.OK
+    for problem in result.verify_problems:
+        output.error(f"{prefix}verify: {problem}")
+    output.echo(prefix + result.summary_line())
+    return ExitCode.OK if result.ok else ExitCode.ERROR
+
+
+def apply_all(targets: list[Target], s: Settings) -> ExitCode:
+    """Several environments. Auto-approved (or saved-plan) runs go concurrently, one thread per
+    environment; otherwise one after the other, so each plan is shown and confirmed on its own
+    without prompts interleaving."""
+
+    def one(target: Target) -> ExitCode:
+        prefix = f"[{target.label}] "
+        try:
+            return finish(apply_target(target, s, prefix), prefix)
+        except ReconcilerError as exc:
+            output.error(f"{target.label}: {exc}")
+            return exc.exit_code
+
+    if s.auto_approve or s.plan_file:
+        with ThreadPoolExecutor(max_workers=min(8, len(targets))) as pool:
+            codes = list(pool.map(one, targets))
+    else:
+        codes = [one(t) for t in targets]
+    output.echo("Environments:")
+    for target, code in zip(targets, codes, strict=True):
+        output.echo(f"  {target.label}: exit {int(code)}")
+    return combine(codes)
+
+
 @click.command("apply", epilog=EPILOG)
 @root_argument
 @var_file_option
 @tenant_options
+@env_option
 @click.option("--plan", "plan_file", metavar="PLANFILE", help="Apply this saved plan exactly.")
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option(
@@ -63,6 +159,7 @@ def command(
     root: str,
     var_files: tuple[str, ...],
     tenant_args: TenantArgs,
+    env_name: str | None,
     plan_file: str | None,
     auto_approve: bool,
     parallelism: int,
@@ -70,39 +167,10 @@ def command(
     plan_opts: PlanOptions,
 ) -> int:
     """Make the tenant match the manifests."""
-    saved = read_plan_file(plan_file) if plan_file else None
-    desired = load_desired(root, var_files)
-    with open_from_args(tenant_args) as session:
-        if saved is not None:
-            check_saved_plan(saved, session, desired)
-            plan = saved
-            deletes = any(s.kind == "delete" for s in plan.steps)
-            plan_opts = PlanOptions(
-                allow_delete=plan_opts.allow_delete or deletes, targets=plan.targets
-            )
-            output.echo(f"Applying saved plan {plan.plan_digest[:19]} to tenant {plan.tenant}.")
-        else:
-            desired, _, plan = plan_tenant(session, desired, plan_opts, var_files)
-            output.echo(render(plan, "text").rstrip("\n"))
-            if plan.blocked:
-                raise GuardError("the plan is blocked: " + "; ".join(plan.blocked))
-            if not plan.has_changes:
-                return int(ExitCode.OK)
-            confirm(session.name, auto_approve)
-        progress = Progress(len(plan.steps))
-        try:
-            result = execute(
-                session,
-                plan,
-                desired,
-                plan_opts,
-                parallelism=parallelism,
-                journal_path=journal,
-                on_result=progress,
-            )
-        finally:
-            progress.close()
-    for problem in result.verify_problems:
-        output.error(f"verify: {problem}")
-    output.echo(result.summary_line())
-    return int(ExitCode.OK if result.ok else ExitCode.ERROR)
+    targets = resolve_targets(root, env_name, tenant_args, var_files)
+    settings = Settings(
+        root, plan_file, auto_approve, parallelism, journal, plan_opts, many=len(targets) > 1
+    )
+    if len(targets) > 1:
+        return int(apply_all(targets, settings))
+    return int(finish(apply_target(targets[0], settings)))

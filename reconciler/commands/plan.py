@@ -1,15 +1,25 @@
-"""`reconciler plan`: read the tenant, diff it against the manifests, print the plan."""
+"""`reconciler plan`: read the tenant, diff it against the manifests, print the plan.
+
+With `--env all` every environment of reconciler.yaml is planned concurrently (each tenant under
+its own client and rate limit) and reported together with one combined exit code: any error 1,
+else any guard 3, else any change 2 (with --detailed-exitcode), else 0.
+"""
 
 from __future__ import annotations
 
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from reconciler import output, planfile
 from reconciler.commands.common import plan_options, root_argument, var_file_option
-from reconciler.commands.options import TenantArgs, open_from_args, tenant_options
+from reconciler.commands.options import TenantArgs, tenant_options
+from reconciler.commands.targets import Target, env_option, open_target, resolve_targets
 from reconciler.errors import ReconcilerError
+from reconciler.exitcodes import ExitCode, combine
 from reconciler.masking import mask
 from reconciler.plan import Plan, PlanOptions, exit_code
 from reconciler.render import render_json, render_markdown, render_text
@@ -20,6 +30,7 @@ Examples:
   reconciler plan examples/actions --tenant local
   reconciler plan --format markdown > plan.md       # a pull-request comment
   reconciler plan --out plan.json --detailed-exitcode
+  reconciler plan --env all --detailed-exitcode     # every tenant of reconciler.yaml
 """
 
 
@@ -33,15 +44,82 @@ def render(plan: Plan, fmt: str) -> str:
 
 def write_plan_file(plan: Plan, path: str) -> None:
     try:
-        Path(path).write_text(mask(planfile.dumps(plan)) + "\n", encoding="utf-8")
+        Path(path).write_text(mask(planfile.dumps(plan)), encoding="utf-8")
     except OSError as exc:
         raise ReconcilerError(f"cannot write plan file {path}: {exc.strerror}") from None
+
+
+def per_target_path(out: str, target: Target, many: bool) -> str:
+    """With several environments, `plan.json` becomes `plan.<env>.json` (also journals)."""
+    if not many or target.label is None:
+        return out
+    path = Path(out)
+    return str(path.with_name(f"{path.stem}.{target.label}{path.suffix or '.json'}"))
+
+
+def plan_target(root: str, target: Target, options: PlanOptions) -> Plan:
+    desired = load_desired(root, target.var_files)
+    with open_target(target) as session:
+        _, _, plan = plan_tenant(session, desired, options, target.var_files)
+    return plan
+
+
+@dataclass
+class Outcome:
+    target: Target
+    plan: Plan | None = None
+    error: ReconcilerError | None = None
+
+    def code(self, detailed: bool) -> ExitCode:
+        if self.error is not None:
+            return self.error.exit_code
+        assert self.plan is not None
+        return exit_code(self.plan, detailed=detailed)
+
+
+def plan_all(root: str, targets: list[Target], options: PlanOptions) -> list[Outcome]:
+    """Plan every target concurrently; an error in one does not stop the others."""
+
+    def one(target: Target) -> Outcome:
+        try:
+            return Outcome(target, plan=plan_target(root, target, options))
+        except ReconcilerError as exc:
+            return Outcome(target, error=exc)
+
+    with ThreadPoolExecutor(max_workers=min(8, len(targets)), thread_name_prefix="env") as pool:
+        return list(pool.map(one, targets))
+
+
+def report(outcomes: list[Outcome], fmt: str, detailed: bool) -> None:
+    """The combined report of several environments, in reconciler.yaml order."""
+    if fmt == "json":
+        doc = {
+            o.target.label: (json.loads(render_json(o.plan)) if o.plan else {"error": str(o.error)})
+            for o in outcomes
+        }
+        output.echo(json.dumps({"environments": doc}, indent=2, sort_keys=True))
+        return
+    for o in outcomes:
+        heading = f"## {o.target.title}" if fmt == "markdown" else f"=== {o.target.title} ==="
+        output.echo(heading)
+        output.echo(render(o.plan, fmt).rstrip("\n") if o.plan else f"error: {o.error}")
+        output.echo()
+    output.echo("Environments:")
+    for o in outcomes:
+        if o.plan is None:
+            state = "error"
+        elif o.plan.blocked:
+            state = "blocked"
+        else:
+            state = f"{len(o.plan.steps)} steps" if o.plan.has_changes else "no changes"
+        output.echo(f"  {o.target.label}: {state} (exit {int(o.code(detailed))})")
 
 
 @click.command("plan", epilog=EPILOG)
 @root_argument
 @var_file_option
 @tenant_options
+@env_option
 @click.option(
     "--format",
     "fmt",
@@ -59,19 +137,32 @@ def command(
     root: str,
     var_files: tuple[str, ...],
     tenant_args: TenantArgs,
+    env_name: str | None,
     fmt: str,
     out: str | None,
     detailed_exitcode: bool,
     plan_opts: PlanOptions,
 ) -> int:
     """Show what apply would change in the tenant, without changing anything."""
-    desired = load_desired(root, var_files)
-    with open_from_args(tenant_args) as session:
-        _, _, plan = plan_tenant(session, desired, plan_opts, var_files)
-    output.echo(render(plan, fmt).rstrip("\n"))
-    if out:
-        write_plan_file(plan, out)
-        output.notice(f"plan saved to {out}; apply it with: reconciler apply --plan {out}")
-    for reason in plan.blocked:
-        output.error(f"blocked: {reason}")
-    return int(exit_code(plan, detailed=detailed_exitcode))
+    targets = resolve_targets(root, env_name, tenant_args, var_files)
+    if len(targets) == 1:
+        outcomes = [Outcome(targets[0], plan=plan_target(root, targets[0], plan_opts))]
+        assert outcomes[0].plan is not None
+        output.echo(render(outcomes[0].plan, fmt).rstrip("\n"))
+    else:
+        outcomes = plan_all(root, targets, plan_opts)
+        report(outcomes, fmt, detailed_exitcode)
+    for o in outcomes:
+        prefix = f"{o.target.label}: " if o.target.label and len(outcomes) > 1 else ""
+        if o.plan is None:
+            output.error(f"{prefix}{o.error}")
+            continue
+        if out:
+            path = per_target_path(out, o.target, len(outcomes) > 1)
+            write_plan_file(o.plan, path)
+            output.notice(
+                f"{prefix}plan saved to {path}; apply it with: reconciler apply --plan {path}"
+            )
+        for reason in o.plan.blocked:
+            output.error(f"{prefix}blocked: {reason}")
+    return int(combine([o.code(detailed_exitcode) for o in outcomes]))

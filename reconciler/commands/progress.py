@@ -31,8 +31,9 @@ def step_line(result: StepResult) -> str:
 
 
 class Progress:
-    def __init__(self, total: int, *, live: bool | None = None) -> None:
+    def __init__(self, total: int, *, prefix: str = "", live: bool | None = None) -> None:
         self.total = total
+        self.prefix = prefix
         self.done = 0
         self.live = sys.stdout.isatty() if live is None else live
         self._lock = threading.Lock()
@@ -42,7 +43,7 @@ class Progress:
             self.done += 1
             if self.live:
                 click.echo("\r\x1b[2K", nl=False)
-            click.echo(mask(step_line(result)))
+            click.echo(mask(self.prefix + step_line(result)))
             if self.live and self.done < self.total:
                 click.echo(f"applying: {self.done}/{self.total} steps done", nl=False)
 

@@ -30,6 +30,8 @@ from reconciler.model import DesiredAction, DesiredState, DesiredTriggerBindings
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 SKIP_DIRS = frozenset({"node_modules"})  # and every directory whose name starts with "."
+#: The environments file at the root of the manifests is configuration, not a manifest.
+CONFIG_FILES = frozenset({"reconciler.yaml", "reconciler.yml"})
 
 
 def _root_problem(root: Path, message: str) -> ManifestError:
@@ -54,7 +56,9 @@ def discover(root: Path) -> tuple[Path, list[tuple[Path, str]]]:
         for name in filenames:
             if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
                 path = Path(dirpath) / name
-                found.append((path, relative_posix(path, root)))
+                relative = relative_posix(path, root)
+                if relative not in CONFIG_FILES:
+                    found.append((path, relative))
     if not found:
         raise _root_problem(root, "no manifest files (*.yaml, *.yml) found")
     return root, sorted(found, key=lambda item: item[1])

@@ -39,28 +39,33 @@ _RANGE_PREFIX = re.compile(r"^(\^|~|>=|<=|>|<|=|v)+\s*")
 _EXACT = re.compile(r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
 
 
-def schema_path() -> Path:
-    """The schema file; `reconciler/schemas` links to the top-level `schemas/` directory."""
-    return Path(reconciler.__file__).parent / "schemas" / SCHEMA_FILE
+def schema_path(name: str = SCHEMA_FILE) -> Path:
+    """A schema file; `reconciler/schemas` links to the top-level `schemas/` directory."""
+    return Path(reconciler.__file__).parent / "schemas" / name
 
 
 @functools.cache
-def manifest_schema() -> dict[str, Any]:
-    with schema_path().open(encoding="utf-8") as fh:
+def load_schema(name: str) -> dict[str, Any]:
+    with schema_path(name).open(encoding="utf-8") as fh:
         data: dict[str, Any] = json.load(fh)
     return data
 
 
+def manifest_schema() -> dict[str, Any]:
+    return load_schema(SCHEMA_FILE)
+
+
 @functools.cache
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(manifest_schema())
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(load_schema(name))
 
 
-def validate_document(doc: Document) -> list[tuple[KeyPath, Problem]]:
-    """All schema problems of one document, each with the key path it concerns."""
+def validate_document(doc: Document, schema: str = SCHEMA_FILE) -> list[tuple[KeyPath, Problem]]:
+    """All problems of one document against a schema in `schemas/` (the manifest schema by
+    default), each with the key path it concerns."""
     out: list[tuple[KeyPath, Problem]] = []
     seen: set[Problem] = set()
-    for error in _validator().iter_errors(doc.data):
+    for error in _validator(schema).iter_errors(doc.data):
         for path, item in _map(error, doc):
             if item not in seen and not _already_reported(path, doc):
                 seen.add(item)

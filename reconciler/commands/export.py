@@ -1,0 +1,66 @@
+"""`reconciler export --out DIR`: write manifests for what a live tenant already has."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconciler import output
+from reconciler.commands.options import TenantArgs, open_from_args, tenant_options
+from reconciler.exitcodes import ExitCode
+from reconciler.export import (
+    ENV_FILE,
+    bundle_from_live,
+    check_out_dir,
+    read_for_export,
+    render_bundle,
+    summary,
+    write_tree,
+)
+
+EPILOG = """\b
+Examples:
+  reconciler export --out actions --tenant acme.eu.auth0.com
+  cp actions/.env.example actions/.env     # then fill in every secret value
+  reconciler plan actions --var-file actions/.env   # shows only 'adopt' changes
+"""
+
+
+@click.command("export", epilog=EPILOG)
+@click.option(
+    "--out",
+    required=True,
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    help="Directory to write (created; must be empty unless --force).",
+)
+@click.option(
+    "--force", is_flag=True, help="Write into a non-empty DIR, overwriting the files it writes."
+)
+@tenant_options
+def command(out: Path, force: bool, tenant_args: TenantArgs) -> int:
+    """Write manifests, code files and a .env.example for every custom action and every
+    trigger binding list of the tenant.
+
+    Code is written without reconciler's ownership trailer; secrets become ${VAR} references
+    (values cannot be read from Auth0); marketplace actions appear in bindings as external.
+    Planning the export against the same tenant shows only 'adopt' changes.
+    """
+    check_out_dir(out, force=force)
+    with open_from_args(tenant_args) as session:
+        live = read_for_export(session.client, tenant=session.name)
+    bundle = bundle_from_live(live)
+    if not bundle.actions and not bundle.bindings:
+        output.echo(f"nothing to export: tenant {live.tenant} has no custom actions or bindings")
+        return int(ExitCode.OK)
+    files = render_bundle(bundle)
+    write_tree(out, files, force=force)
+    for warning in bundle.warnings:
+        output.warn(warning)
+    output.echo(summary(bundle, out, files))
+    output.echo(
+        f"next: copy {out / ENV_FILE} to {out / '.env'} and fill in every value, then run:\n"
+        f"  reconciler plan {out} --var-file {out / '.env'}"
+    )
+    return int(ExitCode.OK)
