@@ -1,0 +1,179 @@
+"""Every `reconciler ...` command line in the README and the CI examples parses with the real
+CLI and runs, in document order, against emulator tenants (never `--help`-level only).
+
+A sandbox holds `examples/actions` and `actions` (copies of the examples, the latter with a
+reconciler.yaml naming two emulator environments); commands without a ROOT argument run inside
+`actions`. `emulator serve` blocks, so it is parsed only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+import yaml
+
+from reconciler.cli import cli, run
+from reconciler.emulator import Emulator, EmulatorConfig, start_emulator
+from tests.integration.conftest import EXAMPLES, FRAUD_SHIELD, env_values
+
+REPO = Path(__file__).resolve().parents[2]
+FAST = {"build_seconds": 0.05, "rate_limit": 1000.0, "burst": 1000}
+SEPARATORS = re.compile(r"\s*(?:&&|\|\||;|\|)\s*")
+
+
+def segments(line: str) -> list[list[str]]:
+    """The `reconciler` invocations of one shell line, redirections dropped."""
+    out = []
+    for part in SEPARATORS.split(line):
+        try:
+            words = shlex.split(part, comments=True)
+        except ValueError:
+            continue
+        if words[:1] != ["reconciler"]:
+            continue
+        argv: list[str] = []
+        skip = False
+        for word in words[1:]:
+            if skip:
+                skip = False
+                continue
+            if word in (">", ">>", "<", "2>"):
+                skip = True
+                continue
+            if word.startswith((">", "<", "2>")):
+                continue
+            argv.append(word)
+        out.append(argv)
+    return out
+
+
+def readme_commands() -> list[list[str]]:
+    text = (REPO / "README.md").read_text()
+    found: list[list[str]] = []
+    for block in re.findall(r"```(?:sh|bash|console)\n(.*?)```", text, re.S):
+        for line in block.splitlines():
+            found += segments(line)
+    return found
+
+
+def _strings(node: Any, key: str | None = None) -> Iterator[str]:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _strings(v, str(k))
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item, key)
+    elif isinstance(node, str) and key in ("run", "script"):
+        yield node
+
+
+def workflow_commands(name: str) -> list[list[str]]:
+    data = yaml.safe_load((REPO / "examples" / "ci" / name).read_text())
+    found: list[list[str]] = []
+    for text in _strings(data):
+        for line in text.splitlines():
+            found += segments(line)
+    return found
+
+
+def _rest(ctx: click.Context) -> list[str]:
+    with warnings.catch_warnings():  # click 8.2+ deprecates protected_args, still needed here
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return [*ctx.protected_args, *ctx.args]
+
+
+def parse_only(argv: list[str]) -> None:
+    """Resolve the subcommands and parse every option, as click would before running."""
+    ctx = cli.make_context("reconciler", list(argv))
+    command: click.Command = cli
+    args = _rest(ctx)
+    while isinstance(command, click.Group) and args:
+        name, sub, args = command.resolve_command(ctx, args)
+        assert sub is not None, argv
+        ctx = sub.make_context(name or "", args, parent=ctx)
+        command, args = sub, _rest(ctx)
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    with (
+        start_emulator(EmulatorConfig(**FAST)) as main,
+        start_emulator(EmulatorConfig(**FAST)) as staging,
+        start_emulator(EmulatorConfig(**FAST)) as prod,
+    ):
+        for emu in (main, staging, prod):
+            emu.seed([FRAUD_SHIELD])
+        shutil.copytree(EXAMPLES, tmp_path / "examples" / "actions")
+        shutil.copytree(EXAMPLES, tmp_path / "actions")
+        (tmp_path / "actions" / "reconciler.yaml").write_text(
+            "environments:\n"
+            f"  staging:\n    domain: {staging.url}\n"
+            f"  prod:\n    domain: {prod.url}\n"
+        )
+        payload = '{"user": {"user_id": "auth0|1"}}\n'
+        (tmp_path / "payload.json").write_text(payload)
+        (tmp_path / "actions" / "payload.json").write_text(payload)
+        monkeypatch.setenv("AUTH0_DOMAIN", main.url)
+        monkeypatch.setenv("AUTH0_CLIENT_ID", main.client_id)
+        monkeypatch.setenv("AUTH0_CLIENT_SECRET", main.client_secret)
+        for key, value in env_values().items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.chdir(tmp_path)
+        yield {"root": tmp_path, "main": main}
+
+
+def run_documented(argv: list[str], root: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    parse_only(argv)
+    if argv[:2] == ["emulator", "serve"]:
+        return "parsed"
+    has_root = any(a in ("actions", "examples/actions") for a in argv)
+    os.chdir(root if has_root else root / "actions")
+    capsys.readouterr()
+    code = run(argv)
+    out, err = capsys.readouterr()
+    os.chdir(root)
+    assert code in (0, 2), f"reconciler {shlex.join(argv)} -> exit {code}\n{out}\n{err}"
+    assert "usage error" not in err
+    assert "internal error" not in err
+    return out
+
+
+def prepare_history(main: Emulator, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two deployed versions of every example action, so documented rollbacks have a target."""
+    argv = ["apply", "actions", "--auto-approve", "--rate-limit", "500"]
+    assert run(argv) == 0
+    for js in (root / "actions").rglob("*.js"):
+        js.write_text(js.read_text() + "// v2\n")
+    assert run(argv) == 0
+    capsys.readouterr()
+
+
+def test_readme_commands_run(sandbox: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    commands = readme_commands()
+    assert len(commands) >= 5
+    prepare_history(sandbox["main"], sandbox["root"], capsys)
+    for argv in commands:
+        run_documented(argv, sandbox["root"], capsys)
+
+
+@pytest.mark.parametrize("workflow", ["github-actions.yml", "gitlab-ci.yml"])
+def test_ci_workflow_commands_run(
+    workflow: str, sandbox: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    commands = workflow_commands(workflow)
+    assert ["apply", "actions", "--plan", "plan.json", "--journal", "apply-journal.jsonl"] in (
+        commands
+    )
+    for argv in commands:
+        run_documented(argv, sandbox["root"], capsys)
+    # the saved plan was applied and the drift check that follows found nothing
+    assert run(["plan", "actions", "--detailed-exitcode"]) == 0
