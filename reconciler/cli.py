@@ -19,7 +19,16 @@ from reconciler.exitcodes import ExitCode
 from reconciler.masking import mask
 
 #: Each module in reconciler.commands exposes a click command named `command`.
-COMMAND_MODULES: tuple[str, ...] = ("validate", "plan", "apply", "rollback", "emulator")
+COMMAND_MODULES: tuple[str, ...] = (
+    "validate",
+    "plan",
+    "apply",
+    "rollback",
+    "export",
+    "test_action",
+    "import_deploy_cli",
+    "emulator",
+)
 
 EPILOG = """\b
 Examples:

@@ -91,8 +91,9 @@ def _rest(ctx: click.Context) -> list[str]:
         return [*ctx.protected_args, *ctx.args]
 
 
-def parse_only(argv: list[str]) -> None:
-    """Resolve the subcommands and parse every option, as click would before running."""
+def parse_only(argv: list[str]) -> click.Context:
+    """Resolve the subcommands and parse every option, as click would before running; returns
+    the innermost command's context."""
     ctx = cli.make_context("reconciler", list(argv))
     command: click.Command = cli
     args = _rest(ctx)
@@ -101,6 +102,7 @@ def parse_only(argv: list[str]) -> None:
         assert sub is not None, argv
         ctx = sub.make_context(name or "", args, parent=ctx)
         command, args = sub, _rest(ctx)
+    return ctx
 
 
 @pytest.fixture
@@ -119,6 +121,8 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[st
             f"  staging:\n    domain: {staging.url}\n"
             f"  prod:\n    domain: {prod.url}\n"
         )
+        fixture = REPO / "tests" / "ops" / "fixtures" / "deploy-cli-yaml"
+        shutil.copytree(fixture, tmp_path / "deploy-cli-export")  # tenant.yaml + actions/
         payload = '{"user": {"user_id": "auth0|1"}}\n'
         (tmp_path / "payload.json").write_text(payload)
         (tmp_path / "actions" / "payload.json").write_text(payload)
@@ -132,11 +136,11 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[st
 
 
 def run_documented(argv: list[str], root: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    parse_only(argv)
+    ctx = parse_only(argv)
     if argv[:2] == ["emulator", "serve"]:
         return "parsed"
-    has_root = any(a in ("actions", "examples/actions") for a in argv)
-    os.chdir(root if has_root else root / "actions")
+    # a command that reads manifests from the default ROOT "." runs inside a manifest root
+    os.chdir(root / "actions" if ctx.params.get("root") == "." else root)
     capsys.readouterr()
     code = run(argv)
     out, err = capsys.readouterr()
@@ -159,7 +163,7 @@ def prepare_history(main: Emulator, root: Path, capsys: pytest.CaptureFixture[st
 
 def test_readme_commands_run(sandbox: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     commands = readme_commands()
-    assert len(commands) >= 5
+    assert len(commands) >= 12
     prepare_history(sandbox["main"], sandbox["root"], capsys)
     for argv in commands:
         run_documented(argv, sandbox["root"], capsys)

@@ -1,0 +1,59 @@
+"""`reconciler import-deploy-cli PATH --out DIR`: migrate from auth0-deploy-cli.
+
+What is converted and what is not: see reconciler.deploycli.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconciler import output
+from reconciler.deploycli import convert
+from reconciler.exitcodes import ExitCode
+from reconciler.export import ENV_FILE, check_out_dir, render_bundle, summary, write_tree
+
+EPILOG = """\b
+Examples:
+  reconciler import-deploy-cli tenant.yaml --out actions      # YAML-format export
+  reconciler import-deploy-cli ./export --out actions         # directory-format export
+  reconciler validate actions
+"""
+
+
+@click.command("import-deploy-cli", epilog=EPILOG)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    help="Directory to write (created; must be empty unless --force).",
+)
+@click.option(
+    "--force", is_flag=True, help="Write into a non-empty DIR, overwriting the files it writes."
+)
+def command(path: Path, out: Path, force: bool) -> int:
+    """Convert the actions and trigger bindings of an auth0-deploy-cli export (a tenant.yaml,
+    or the root of a directory export) into reconciler manifests.
+
+    Secret values are never copied: a value that is exactly ##KEY## or @@KEY@@ becomes ${KEY};
+    any other becomes a ${ACTION_SECRET} reference listed in .env.example. Everything outside
+    actions and triggers is left out (a warning lists it).
+    """
+    check_out_dir(out, force=force)
+    bundle = convert(path)
+    if not bundle.actions and not bundle.bindings:
+        output.echo(f"nothing to convert: {path} has no actions and no triggers")
+        return int(ExitCode.OK)
+    files = render_bundle(bundle)
+    write_tree(out, files, force=force)
+    for warning in bundle.warnings:
+        output.warn(warning)
+    output.echo(summary(bundle, out, files))
+    output.echo(
+        f"next: reconciler validate {out}; then copy {out / ENV_FILE} to {out / '.env'}, fill "
+        f"it in, and run: reconciler plan {out} --var-file {out / '.env'}"
+    )
+    return int(ExitCode.OK)

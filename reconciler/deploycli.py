@@ -1,0 +1,431 @@
+"""Convert the `actions` and `triggers` of an auth0-deploy-cli export into reconciler manifests.
+
+    bundle = convert(Path("tenant.yaml"))        # or the root of a directory-format export
+    files = reconciler.export.render_bundle(bundle)
+
+Input, in deploy-cli's two shapes (auth0/auth0-deploy-cli `src/context/yaml/handlers/actions.ts`,
+`triggers.ts`; `src/context/directory/handlers/actions.ts`, `triggers.ts`):
+
+- YAML: `tenant.yaml` with `actions: [{name, code: ./actions/NAME/code.js, runtime, status,
+  deployed, dependencies: [{name, version}], secrets: [{name, value}], supported_triggers:
+  [{id, version}]}]` and `triggers: {post-login: [{action_name, display_name}]}`.
+- Directory: `actions/NAME.json` (same fields) with `actions/NAME/code.js`, and
+  `triggers/triggers.json` (the same mapping).
+
+What changes on the way:
+
+- Keyword markers: a secret value that is exactly `##KEY##` or `@@KEY@@` becomes `${KEY}`, read
+  from the environment or `--var-file` instead of `AUTH0_KEYWORD_REPLACE_MAPPINGS`. Any other
+  secret value (a literal, empty, or text mixed with markers) is never copied: it becomes
+  `${ACTION_SECRET}` and is listed, without a value, in `.env.example`. Markers anywhere else
+  (names, triggers, dependencies, a whole `secrets: @@LIST@@`) are errors; markers inside code are
+  left as they are, with a warning, because reconciler does not substitute inside code.
+- `deployed: true` becomes `deploy: true`; anything else `deploy: false` (deploy-cli would not
+  deploy it either).
+- `triggers`: each listed trigger becomes an owned binding list (an empty list stays empty and
+  owned, as deploy-cli clears it too); a bound action not in the export (a marketplace
+  integration, say) is marked `external: true`. Entity-bound triggers are dropped.
+
+Not converted (a warning names each case): everything outside `actions`/`triggers` (clients,
+connections, rules, hooks, ...), deploy-cli's `status` (server-managed), `id`, action `modules`,
+dependency `registry_url`, supported triggers after the first (an action runs on one trigger),
+marketplace actions, and deploy-cli settings such as `AUTH0_ALLOW_DELETE` (see `settings.prune`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reconciler import masking
+from reconciler.catalogue import Catalogue
+from reconciler.errors import ReconcilerError
+from reconciler.export import Bundle, EnvVar, ExportAction, ExportBinding, SecretRef, VarNames
+from reconciler.model import Dependency
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+_MARKER = re.compile(
+    r"""(?P<q>['"]?)@@(?P<at>[A-Za-z0-9_.-]+)@@(?P=q)|##(?P<hash>[A-Za-z0-9_.-]+)##"""
+)
+_TOKEN = re.compile(r"__reconciler_keyword_(\d+)__")
+_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_CODE_MARKER = re.compile(r"@@[A-Za-z0-9_.-]+@@|##[A-Za-z0-9_.-]+##")
+
+
+@dataclass
+class _Action:
+    name: str
+    trigger: str
+    version: str
+    runtime: str
+    code: str
+    dependencies: tuple[Dependency, ...]
+    secrets: list[tuple[str, str | None]]  # (name, value with keyword tokens for markers)
+    deploy: bool
+
+
+@dataclass
+class _Reader:
+    root: Path
+    markers: list[str] = field(default_factory=list)  # token index -> the original marker
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    marketplace: set[str] = field(default_factory=set)
+
+    # ------------------------------------------------------------ keywords
+
+    def preprocess(self, text: str) -> str:
+        """Replace each marker with a token that YAML and JSON read as a plain string (deploy-cli
+        substitutes markers in the raw text before parsing, so `value: @@KEY@@` is legal there)."""
+
+        def token(match: re.Match[str]) -> str:
+            at = match.group("at")
+            self.markers.append(f"@@{at}@@" if at else f"##{match.group('hash')}##")
+            name = f"__reconciler_keyword_{len(self.markers) - 1}__"
+            return f'"{name}"' if at else name
+
+        return _MARKER.sub(token, text)
+
+    def restore(self, text: str) -> str:
+        return _TOKEN.sub(lambda m: self.markers[int(m.group(1))], text)
+
+    def keyword(self, value: str) -> str | None:
+        """KEY when `value` is exactly one marker."""
+        match = _TOKEN.fullmatch(value)
+        return self.markers[int(match.group(1))][2:-2] if match else None
+
+    # ------------------------------------------------------------ files
+
+    def read_text(self, path: Path) -> str | None:
+        where = self.rel(path)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                self.problems.append(f"{where}: larger than 5 MB")
+                return None
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            self.problems.append(f"{where}: not UTF-8")
+        except OSError as exc:
+            self.problems.append(f"{where}: cannot read: {exc.strerror}")
+        return None
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def parse(self, path: Path, kind: str) -> Any:
+        """The parsed file after marker replacement; None (and a problem) when unreadable."""
+        text = self.read_text(path)
+        if text is None:
+            return None
+        text = self.preprocess(text)
+        where = self.rel(path)
+        try:
+            return json.loads(text) if kind == "json" else yaml.safe_load(text)
+        except json.JSONDecodeError as exc:
+            self.problems.append(f"{where}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}")
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            at = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+            what = getattr(exc, "problem", None) or "not valid YAML"
+            self.problems.append(f"{where}{at}: invalid YAML: {what}")
+        return None
+
+    def find_code(self, base: Path, name: str, ref: str) -> Path | None:
+        """deploy-cli resolves `code` against the export root or `actions/NAME/`; its directory
+        dumps also write paths relative to the cwd of the dump (`./local/actions/NAME/code.js`),
+        so the part from the last `actions/` on is tried too. Never outside the export."""
+        parts = [p for p in ref.replace("\\", "/").split("/") if p not in ("", ".")]
+        candidates = [base.joinpath(*parts), base.joinpath("actions", _sanitize(name), *parts)]
+        if "actions" in parts:
+            last = len(parts) - 1 - parts[::-1].index("actions")
+            candidates.append(base.joinpath(*parts[last:]))
+        top = self.root.resolve()
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if (top == resolved or top in resolved.parents) and resolved.is_file():
+                return resolved
+        return None
+
+
+def _sanitize(name: str) -> str:
+    """deploy-cli's `sanitize` for file names: characters illegal in file names become `-`."""
+    return re.sub(r'[<>:"/\\|?*\x00-\x1f]', "-", name)
+
+
+def _text(reader: _Reader, raw: dict[str, Any], key: str, where: str, *, required: bool) -> str:
+    value = raw.get(key)
+    if value in (None, "") and not required:
+        return ""
+    if not isinstance(value, str) or not value:
+        reader.problems.append(f"{where}: '{key}' must be a non-empty string")
+        return ""
+    if _TOKEN.search(value):
+        reader.problems.append(
+            f"{where}: '{key}' uses the keyword {reader.restore(value)}; reconciler substitutes "
+            "variables only in secret values: write the value out"
+        )
+        return ""
+    return value
+
+
+def _list(reader: _Reader, raw: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+    value = raw.get(key) or []
+    if isinstance(value, str) and _TOKEN.search(value):
+        reader.problems.append(
+            f"{where}: '{key}' is the keyword {reader.restore(value)}; reconciler needs the "
+            "entries written out (secret values may still be ${VAR} references)"
+        )
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        reader.problems.append(f"{where}: '{key}' must be a list of mappings")
+        return []
+    return value
+
+
+def _action(reader: _Reader, raw: Any, where: str, base: Path) -> _Action | None:
+    if not isinstance(raw, dict):
+        reader.problems.append(f"{where}: an action must be a mapping")
+        return None
+    name = _text(reader, raw, "name", where, required=True)
+    if not name:
+        return None
+    where = f"{where} (action {name})"
+    if raw.get("integration") or raw.get("installed_integration_id"):
+        reader.marketplace.add(name)
+        reader.warnings.append(f"{where}: marketplace action not converted (bind it as external)")
+        return None
+    triggers = _list(reader, raw, "supported_triggers", where)
+    if len(triggers) > 1:
+        reader.warnings.append(f"{where}: only the first of {len(triggers)} triggers is kept")
+    if not triggers:
+        reader.problems.append(f"{where}: 'supported_triggers' needs one entry")
+    first, at = (triggers or [{}])[0], f"{where} supported_triggers[0]"
+    trigger = _text(reader, first, "id", at, required=True) if triggers else ""
+    version = _text(reader, first, "version", at, required=False)
+    runtime = _text(reader, raw, "runtime", where, required=False)
+    ref = _text(reader, raw, "code", where, required=True)
+    code = None
+    if ref:
+        path = reader.find_code(base, name, ref)
+        if path is None:
+            reader.problems.append(f"{where}: code file {ref} not found inside the export")
+        else:
+            code = reader.read_text(path)
+            if code is not None and _CODE_MARKER.search(code):
+                reader.warnings.append(
+                    f"{where}: the code uses deploy-cli keyword markers, which reconciler does "
+                    "not substitute; read such values from event.secrets instead"
+                )
+    deps = []
+    for dep in _list(reader, raw, "dependencies", where):
+        dep_name = _text(reader, dep, "name", f"{where} dependencies", required=True)
+        dep_version = _text(reader, dep, "version", f"{where} dependencies", required=True)
+        if dep_name and dep_version:
+            deps.append(Dependency(dep_name, dep_version))
+        if dep.get("registry_url"):
+            reader.warnings.append(f"{where}: registry_url of {dep_name} not converted")
+    secrets: list[tuple[str, str | None]] = []
+    for secret in _list(reader, raw, "secrets", where):
+        secret_name = _text(reader, secret, "name", f"{where} secrets", required=True)
+        value = None if secret.get("value") is None else str(secret["value"])
+        if value and not _TOKEN.search(value):
+            masking.register(value)  # a literal: never copied, and masked should it leak
+        if secret_name in {n for n, _ in secrets}:
+            reader.problems.append(f"{where}: secret {secret_name} appears twice")
+        elif secret_name:
+            secrets.append((secret_name, value))
+    if raw.get("modules"):
+        reader.warnings.append(f"{where}: action modules not converted")
+    if not (trigger and code is not None):
+        return None
+    deploy = raw.get("deployed") is True
+    return _Action(name, trigger, version, runtime, code, tuple(deps), secrets, deploy)
+
+
+def _skipped(reader: _Reader, names: list[str]) -> None:
+    shown = sorted(n for n in names if n not in ("actions", "triggers") and n[:1] != ".")
+    if shown:
+        reader.warnings.append(
+            f"not converted (reconciler manages actions only): {', '.join(shown)}"
+        )
+
+
+def _read_yaml(reader: _Reader, path: Path) -> tuple[list[_Action | None], Any]:
+    data, where = reader.parse(path, "yaml"), reader.rel(path)
+    if data is not None and not isinstance(data, dict):
+        reader.problems.append(f"{where}: not a deploy-cli tenant file (not a mapping)")
+    if not isinstance(data, dict):
+        return [], None
+    _skipped(reader, [str(k) for k in data])
+    raw_actions = data.get("actions") or []
+    if not isinstance(raw_actions, list):
+        reader.problems.append(f"{where}: 'actions' must be a list")
+        raw_actions = []
+    base = path.parent
+    actions = [
+        _action(reader, raw, f"{where} actions[{i}]", base) for i, raw in enumerate(raw_actions)
+    ]
+    return actions, data.get("triggers")
+
+
+def _read_directory(reader: _Reader, root: Path) -> tuple[list[_Action | None], Any]:
+    _skipped(reader, [p.name for p in root.iterdir()])
+    actions = []
+    for path in sorted((root / "actions").glob("*.json")):
+        raw = reader.parse(path, "json")
+        if raw is not None:
+            actions.append(_action(reader, raw, reader.rel(path), root))
+    files = sorted((root / "triggers").glob("*.json"))
+    preferred = root / "triggers" / "triggers.json"  # deploy-cli writes this one, reads the first
+    chosen = preferred if preferred in files else (files[0] if files else None)
+    return actions, reader.parse(chosen, "json") if chosen else None
+
+
+def _entry(reader: _Reader, item: Any, where: str, names: set[str]) -> ExportBinding | None:
+    if not isinstance(item, dict):
+        reader.problems.append(f"{where}: must be a mapping with action_name")
+        return None
+    action = _text(reader, item, "action_name", where, required=True)
+    display = _text(reader, item, "display_name", where, required=False)
+    if not action:
+        return None
+    note = ""
+    if action not in names:
+        note = "marketplace integration" if action in reader.marketplace else "not in the export"
+    return ExportBinding(action, "" if display == action else display, bool(note), note)
+
+
+def _bindings(
+    reader: _Reader, raw: Any, names: set[str]
+) -> list[tuple[str, tuple[ExportBinding, ...]]]:
+    if raw is None:
+        return []
+    if not isinstance(raw, dict):
+        reader.problems.append("triggers: must map trigger ids to lists")
+        return []
+    catalogue = Catalogue()
+    out = []
+    for trigger_id in sorted(str(k) for k in raw):
+        items = raw[trigger_id] or []
+        if catalogue.versions(trigger_id) and not catalogue.is_trigger_bound(trigger_id):
+            reader.warnings.append(f"triggers.{trigger_id}: entity-bound trigger, not converted")
+        elif not isinstance(items, list):
+            reader.problems.append(f"triggers.{trigger_id}: must be a list")
+        else:
+            found = [
+                _entry(reader, x, f"triggers.{trigger_id}[{i}]", names) for i, x in enumerate(items)
+            ]
+            out.append((trigger_id, tuple(e for e in found if e is not None)))
+    return out
+
+
+def _forms(reader: _Reader, key: str) -> str:
+    """The marker spellings used for KEY: `##KEY##`, `@@KEY@@` or both."""
+    return " / ".join(sorted({m for m in reader.markers if m[2:-2] == key}))
+
+
+def _secrets(
+    reader: _Reader, actions: list[_Action]
+) -> tuple[dict[tuple[str, str], str], list[EnvVar]]:
+    """(action, secret) -> variable name, and the `.env.example` entries. Exact-marker values
+    keep their KEY; every other value gets a generated name and is never copied."""
+    ordered = sorted(((a.name, *s) for a in actions for s in a.secrets), key=lambda t: t[:2])
+    keyed: dict[str, list[str]] = {}
+    for action, secret, value in ordered:
+        key = reader.keyword(value or "")
+        if key is not None and _VAR.match(key):
+            keyed.setdefault(key, []).append(f"action {action}, secret {secret}")
+    env = [
+        EnvVar(key, f"deploy-cli keyword {_forms(reader, key)}: {'; '.join(uses)}")
+        for key, uses in keyed.items()
+    ]
+    names = VarNames(keyed)
+    out: dict[tuple[str, str], str] = {}
+    for action, secret, value in ordered:
+        key = reader.keyword(value or "")
+        if key is not None and _VAR.match(key):
+            out[(action, secret)] = key
+            continue
+        var = out[(action, secret)] = names.new(action, secret)
+        what = f"action {action}, secret {secret}"
+        if key is not None:
+            why = f"was keyword {_forms(reader, key)}, not a valid variable name"
+        elif not value:
+            why = "no value in the export"
+        elif _TOKEN.search(value):
+            why = "the export mixed keywords with other text; not copied"
+        else:
+            why = "the export held a literal value; not copied"
+            reader.warnings.append(f"{what}: literal value not copied; set {var} in .env")
+        env.append(EnvVar(var, f"{what} ({why})"))
+    return out, sorted(env, key=lambda e: e.name)
+
+
+def detect(path: Path) -> tuple[str, Path]:
+    """("yaml", tenant file) or ("directory", export root) for PATH."""
+    if path.is_file():
+        return "yaml", path
+    if not path.is_dir():
+        raise ReconcilerError(f"{path}: no such file or directory")
+    if any((path / "actions").glob("*.json")) or (path / "triggers").is_dir():
+        return "directory", path
+    for name in ("tenant.yaml", "tenant.yml"):
+        if (path / name).is_file():
+            return "yaml", path / name
+    raise ReconcilerError(
+        f"{path}: not a deploy-cli export (no tenant.yaml, actions/*.json or triggers/)"
+    )
+
+
+def convert(path: Path) -> Bundle:
+    """The manifests for a deploy-cli export (YAML file or directory). Raises ReconcilerError
+    listing every problem; conversion notes are in `Bundle.warnings`."""
+    kind, target = detect(path)
+    reader = _Reader(target.parent if kind == "yaml" else target)
+    read = _read_yaml if kind == "yaml" else _read_directory
+    found, raw_triggers = read(reader, target)
+    actions = [a for a in found if a is not None]
+    seen: set[str] = set()
+    for action in actions:
+        if action.name in seen:
+            reader.problems.append(f"action {action.name!r} appears twice in the export")
+        seen.add(action.name)
+    bindings = _bindings(reader, raw_triggers, seen)
+    variables, env = _secrets(reader, actions)
+    if reader.problems:
+        count = len(reader.problems)
+        raise ReconcilerError(
+            f"cannot convert {path} ({count} problem{'s' * (count != 1)}):\n  "
+            + "\n  ".join(reader.problems)
+        )
+    converted = tuple(
+        ExportAction(
+            name=a.name,
+            trigger=a.trigger,
+            code=a.code,
+            trigger_version=a.version,
+            runtime=a.runtime,
+            dependencies=tuple(sorted(a.dependencies, key=lambda d: d.name)),
+            secrets=tuple(
+                SecretRef(name, variables[(a.name, name)]) for name, _ in sorted(a.secrets)
+            ),
+            deploy=a.deploy,
+        )
+        for a in sorted(actions, key=lambda a: a.name)
+    )
+    return Bundle(
+        source=f"Converted from the auth0-deploy-cli export {target.name} by "
+        "`reconciler import-deploy-cli`.",
+        actions=converted,
+        bindings=tuple(bindings),
+        env=tuple(env),
+        warnings=tuple(reader.warnings),
+    )
