@@ -11,6 +11,7 @@ from reconciler.commands.options import TenantArgs, open_from_args, tenant_optio
 from reconciler.exitcodes import ExitCode
 from reconciler.export import (
     ENV_FILE,
+    Bundle,
     bundle_from_live,
     check_out_dir,
     read_for_export,
@@ -50,10 +51,28 @@ def command(out: Path, force: bool, tenant_args: TenantArgs) -> int:
     check_out_dir(out, force=force)
     with open_from_args(tenant_args) as session:
         live = read_for_export(session.client, tenant=session.name)
-    bundle = bundle_from_live(live)
+    return write_bundle(
+        bundle_from_live(live),
+        out,
+        force=force,
+        nothing=f"nothing to export: tenant {live.tenant} has no custom actions or bindings",
+        next_step=f"next: copy {out / ENV_FILE} to {out / '.env'} and fill in every value, "
+        f"then run:\n  reconciler plan {out} --var-file {out / '.env'}",
+    )
+
+
+def write_bundle(bundle: Bundle, out: Path, *, force: bool, nothing: str, next_step: str) -> int:
+    """Write a bundle of manifests (export and import-deploy-cli) and say what was written."""
     if not bundle.actions and not bundle.bindings:
-        output.echo(f"nothing to export: tenant {live.tenant} has no custom actions or bindings")
+        output.echo(nothing)
         return int(ExitCode.OK)
+    files = render_bundle(bundle)
+    write_tree(out, files, force=force)
+    for warning in bundle.warnings:
+        output.warn(warning)
+    output.echo(summary(bundle, out, files))
+    output.echo(next_step)
+    return int(ExitCode.OK)
     files = render_bundle(bundle)
     write_tree(out, files, force=force)
     for warning in bundle.warnings:

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import click
 
-from reconciler import output
+from reconciler.commands.export import write_bundle
 from reconciler.deploycli import convert
-from reconciler.exitcodes import ExitCode
-from reconciler.export import ENV_FILE, check_out_dir, render_bundle, summary, write_tree
+from reconciler.export import ENV_FILE, check_out_dir
 
 EPILOG = """\b
 Examples:
@@ -43,17 +42,11 @@ def command(path: Path, out: Path, force: bool) -> int:
     actions and triggers is left out (a warning lists it).
     """
     check_out_dir(out, force=force)
-    bundle = convert(path)
-    if not bundle.actions and not bundle.bindings:
-        output.echo(f"nothing to convert: {path} has no actions and no triggers")
-        return int(ExitCode.OK)
-    files = render_bundle(bundle)
-    write_tree(out, files, force=force)
-    for warning in bundle.warnings:
-        output.warn(warning)
-    output.echo(summary(bundle, out, files))
-    output.echo(
-        f"next: reconciler validate {out}; then copy {out / ENV_FILE} to {out / '.env'}, fill "
-        f"it in, and run: reconciler plan {out} --var-file {out / '.env'}"
+    return write_bundle(
+        convert(path),
+        out,
+        force=force,
+        nothing=f"nothing to convert: {path} has no actions and no triggers",
+        next_step=f"next: reconciler validate {out}; then copy {out / ENV_FILE} to "
+        f"{out / '.env'}, fill it in, and run: reconciler plan {out} --var-file {out / '.env'}",
     )
-    return int(ExitCode.OK)
