@@ -33,8 +33,9 @@ COMMAND_MODULES: tuple[str, ...] = (
 EPILOG = """\b
 Examples:
   reconciler validate examples/actions
-  reconciler plan examples/actions --tenant local
-  reconciler apply examples/actions --tenant local --auto-approve
+  reconciler plan examples/actions --tenant local --var-file examples/actions/.env.example
+  reconciler apply examples/actions --tenant local --var-file examples/actions/.env.example \
+      --auto-approve
 """
 
 

@@ -27,7 +27,8 @@ from reconciler.workflow import check_saved_plan, execute, load_desired, plan_te
 
 EPILOG = """\b
 Examples:
-  reconciler apply examples/actions --tenant local --auto-approve
+  reconciler apply examples/actions --tenant local --var-file examples/actions/.env.example \
+      --auto-approve
   reconciler plan --out plan.json && reconciler apply --plan plan.json
   reconciler apply --env staging
 """

@@ -27,7 +27,7 @@ from reconciler.workflow import load_desired, plan_tenant
 
 EPILOG = """\b
 Examples:
-  reconciler plan examples/actions --tenant local
+  reconciler plan examples/actions --tenant local --var-file examples/actions/.env.example
   reconciler plan --format markdown > plan.md       # a pull-request comment
   reconciler plan --out plan.json --detailed-exitcode
   reconciler plan --env all --detailed-exitcode     # every tenant of reconciler.yaml

@@ -181,3 +181,31 @@ def test_ci_workflow_commands_run(
         run_documented(argv, sandbox["root"], capsys)
     # the saved plan was applied and the drift check that follows found nothing
     assert run(["plan", "actions", "--detailed-exitcode"]) == 0
+
+
+def help_examples() -> list[list[str]]:
+    """The `Examples:` lines of every command's --help (continuation lines joined)."""
+    commands: list[click.Command] = [cli]
+    found: list[list[str]] = []
+    while commands:
+        command = commands.pop()
+        if isinstance(command, click.Group):
+            commands.extend(command.commands.values())
+        text = (command.epilog or "").replace("\\\n", " ")
+        for line in text.splitlines():
+            found += segments(line.strip())
+    return found
+
+
+def test_help_examples_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsed in a folder holding the files the examples name (click checks they exist)."""
+    shutil.copytree(EXAMPLES, tmp_path / "examples" / "actions")
+    shutil.copytree(EXAMPLES, tmp_path / "actions")
+    (tmp_path / "export").mkdir()
+    for name in ("tenant.yaml", "event.json", "prod.env", "actions/.env"):
+        (tmp_path / name).write_text("")
+    monkeypatch.chdir(tmp_path)
+    examples = help_examples()
+    assert len(examples) >= 15
+    for argv in examples:
+        parse_only(argv)
