@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.emulator import Emulator
-from tests.integration.conftest import Api
+from tests.support import Api
 
 Cli = Callable[..., tuple[int, str, str]]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.emulator import Emulator
-from tests.integration.conftest import Api, api_writes, env_values
+from tests.support import Api, api_writes, env_values
 
 Cli = Callable[..., tuple[int, str, str]]
 MANAGED = "// managed-by: reconciler"

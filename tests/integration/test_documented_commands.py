@@ -23,7 +23,7 @@ import yaml
 
 from reconciler.cli import cli, run
 from reconciler.emulator import Emulator, EmulatorConfig, start_emulator
-from tests.integration.conftest import EXAMPLES, FRAUD_SHIELD, env_values
+from tests.support import EXAMPLES, FRAUD_SHIELD, env_values
 
 REPO = Path(__file__).resolve().parents[2]
 FAST = {"build_seconds": 0.05, "rate_limit": 1000.0, "burst": 1000}

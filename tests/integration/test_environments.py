@@ -10,7 +10,7 @@ import pytest
 
 from reconciler.cli import run
 from reconciler.emulator import Emulator, EmulatorConfig, start_emulator
-from tests.integration.conftest import EXAMPLES, FRAUD_SHIELD, Api, env_values
+from tests.support import EXAMPLES, FRAUD_SHIELD, Api, env_values
 
 FAST = {"build_seconds": 0.05, "rate_limit": 1000.0, "burst": 1000}
 

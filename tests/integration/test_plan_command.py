@@ -10,7 +10,7 @@ import pytest
 
 from reconciler.manifest import load_manifests
 from reconciler.trailer import compute_digest, with_trailer
-from tests.integration.conftest import Api, env_values
+from tests.support import Api, env_values
 
 Cli = Callable[..., tuple[int, str, str]]
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reconciler.manifest import load_manifests, parse_var_file
-from tests.ops.conftest import Api
+from tests.support import Api
 
 Cli = Callable[..., tuple[int, str, str]]
 

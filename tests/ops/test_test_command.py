@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from reconciler.auth0.client import Auth0Client
-from tests.ops.conftest import Api
+from tests.support import Api
 
 Cli = Callable[..., tuple[int, str, str]]
 CODE = "exports.onExecutePostLogin = async (event, api) => {};\n"
