@@ -17,6 +17,7 @@ from typing import Any
 from reconciler.apply import waits
 from reconciler.apply.journal import Journal
 from reconciler.apply.results import FAILED, OK, SKIPPED, StepResult
+from reconciler.apply.twin import is_twin
 from reconciler.auth0.client import Auth0Client
 from reconciler.errors import ApiError, ReconcilerError
 from reconciler.model import DesiredState
@@ -172,7 +173,15 @@ class Applier:
 
     def _create(self, step: Step) -> str:
         name = str(step.payload["name"])
-        created = self.client.create_action(self._body(step))
+        body = self._body(step)
+        verb = "created"
+        try:
+            created = self.client.create_action(body)
+        except ApiError as exc:  # 409: a concurrent apply may have created the very same action
+            twins = [a for a in self.client.list_actions(action_name=name) if a.get("name") == name]
+            if exc.status != 409 or len(twins) != 1 or not is_twin(twins[0], body):
+                raise
+            created, verb = twins[0], "created identically by a concurrent apply"
         action_id = created.get("id")
         if not isinstance(action_id, str):
             raise StepFailed("the API answered the create without an action id")
@@ -180,7 +189,7 @@ class Applier:
             self.ids[name] = action_id
             if step.payload.get("deploy"):
                 self.deploy_with_create.add(name)
-        return "created" + (" (deploys once built)" if step.payload.get("deploy") else "")
+        return verb + (" (deploys once built)" if step.payload.get("deploy") else "")
 
     def _update(self, step: Step) -> str:
         body = self._body(step)
@@ -210,7 +219,7 @@ class Applier:
 
     def _deploy_phase(self, steps: list[Step]) -> None:
         """POST every deploy (concurrently), then wait for all of them in one poll loop."""
-        versions: dict[str, tuple[Step, str, float]] = {}
+        versions: dict[str, tuple[Step, Json, float]] = {}
 
         def deploy(step: Step) -> None:
             if (blocker := self._blocker(step)) is not None:
@@ -229,13 +238,16 @@ class Applier:
             return
         with ThreadPoolExecutor(max_workers=self.parallelism, thread_name_prefix="deploy") as pool:
             list(pool.map(deploy, steps))
-        checks = {aid: waits.check_deployed(v) for aid, (_, v, _) in versions.items()}
+        checks = {
+            aid: waits.check_deployed(str(v["id"]), _number(v))
+            for aid, (_, v, _) in versions.items()
+        }
         outcomes = waits.poll(self.client, checks, timeout=self.build_timeout, sleep=self.sleep)
         for action_id, (step, _, started) in versions.items():
             ok, message = outcomes[action_id]
             self._record(step, OK if ok else FAILED, time.monotonic() - started, message)
 
-    def _deploy(self, action_id: str) -> str:
+    def _deploy(self, action_id: str) -> Json:
         deadline = time.monotonic() + self.build_timeout
         while True:
             try:
@@ -246,10 +258,9 @@ class Applier:
                     self.sleep(1.0)
                     continue
                 raise
-            version_id = version.get("id")
-            if not isinstance(version_id, str):
+            if not isinstance(version.get("id"), str):
                 raise StepFailed("the API answered the deploy without a version id")
-            return version_id
+            return version
 
     def _rebind(self, step: Step) -> str:
         trigger = str(step.payload["trigger"])
@@ -290,6 +301,11 @@ class Applier:
                 ) from None
             raise
         return "deleted"
+
+
+def _number(version: Json) -> int | None:
+    number = version.get("number")
+    return number if isinstance(number, int) else None
 
 
 def _action_names(step: Step) -> list[str]:

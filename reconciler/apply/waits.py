@@ -48,11 +48,20 @@ def check_build(expect_deployed: bool) -> Callable[[Json], Outcome]:
     return check
 
 
-def check_deployed(version_id: str) -> Callable[[Json], Outcome]:
+def check_deployed(version_id: str, number: int | None = None) -> Callable[[Json], Outcome]:
+    """Done when `version_id` is the deployed version, or (given its `number`) when a newer
+    version has already replaced it: a concurrent apply deployed after us, and waiting for
+    ours would only run into the timeout. The verify step judges the final content."""
+
     def check(obj: Json) -> Outcome:
         version = obj.get("deployed_version")
-        if isinstance(version, dict) and version.get("id") == version_id:
+        if not isinstance(version, dict):
+            return None
+        if version.get("id") == version_id:
             return True, f"deployed version {version.get('number', '?')}"
+        live = version.get("number")
+        if number is not None and isinstance(live, int) and live > number:
+            return True, f"deployed version {number}, since replaced by version {live}"
         return None
 
     return check

@@ -33,7 +33,9 @@ Params = Mapping[str, str | int | bool]
 
 def is_loopback(host: str) -> bool:
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    # `localhost` itself only: `*.localhost` names may go to DNS (glibc without systemd-resolved
+    # does), which could answer with a public address for a plain-http request
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

@@ -49,11 +49,12 @@ def structured_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict
             if top in ("trigger", "runtime"):
                 out[top] = {"before": before[top], "after": after[top]}
             elif top == "dependencies":
-                name = str(path[1])
-                deps[name] = {
-                    "before": before["dependencies"].get(name),
-                    "after": after["dependencies"].get(name),
-                }
+                old, new = before["dependencies"], after["dependencies"]
+                # deepdiff reports a map whose keys were all replaced as one changed value
+                names = [str(path[1])] if len(path) > 1 else sorted({*old, *new})
+                for name in names:
+                    if old.get(name) != new.get(name):
+                        deps[name] = {"before": old.get(name), "after": new.get(name)}
             elif top == "secret_names":
                 item = level.t2 if report == "set_item_added" else level.t1
                 secrets[str(item)] = "added" if report == "set_item_added" else "removed"
