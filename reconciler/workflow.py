@@ -22,7 +22,7 @@ from reconciler.auth0.tenant import TenantSession
 from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
 from reconciler.errors import GuardError
 from reconciler.manifest import load_manifests
-from reconciler.model import DesiredState, LiveState
+from reconciler.model import DesiredState, LiveState, Trigger
 from reconciler.plan import Plan, PlanOptions, make_plan
 
 
@@ -33,9 +33,13 @@ def load_desired(
     return load_manifests(root, resolve=True, var_files=var_files, node_check=node_check)
 
 
-def read_tenant(session: TenantSession, desired: DesiredState) -> LiveState:
+def read_tenant(
+    session: TenantSession, desired: DesiredState, known_triggers: Sequence[Trigger] | None = None
+) -> LiveState:
     owned = [b.trigger for b in desired.bindings]
-    return read_live(session.client, tenant=session.name, owned_triggers=owned)
+    return read_live(
+        session.client, tenant=session.name, owned_triggers=owned, known_triggers=known_triggers
+    )
 
 
 def revalidate(
@@ -100,8 +104,10 @@ def execute(
     journal_path: str | Path | None = None,
     on_result: Callable[[StepResult], None] | None = None,
     verify: bool = True,
+    known_triggers: Sequence[Trigger] | None = None,
 ) -> ApplyResult:
-    """Apply the plan's steps, then re-read the tenant and check that a fresh plan is empty."""
+    """Apply the plan's steps, then re-read the tenant and check that a fresh plan is empty
+    (`known_triggers`: the catalogue read before, reused by that re-read)."""
     client = session.client
     before = client.stats
     started = time.monotonic()
@@ -115,13 +121,23 @@ def execute(
         )
         result = ApplyResult(results=applier.run())
         if verify:
-            live = read_tenant(session, desired)
+            live = read_tenant(session, desired, known_triggers)
             fresh = make_plan(desired, live, options=options)
-            result.verify_problems = [
-                f"{c.address}: still differs after apply ({c.reason})"
-                for c in fresh.changes
-                if c.planned
-            ]
+            # What this apply changed must now match; anything else that differs was changed
+            # by another writer meanwhile (a concurrent apply) and is reported, not failed.
+            mine = {c.address for c in plan.changes if c.planned}
+            for c in fresh.changes:
+                if not c.planned:
+                    continue
+                if c.address in mine:
+                    result.verify_problems.append(
+                        f"{c.address}: still differs after apply ({c.reason})"
+                    )
+                else:
+                    result.verify_notes.append(
+                        f"{c.address}: differs from these manifests but was not part of this "
+                        f"apply (changed meanwhile by another writer?): {c.reason}"
+                    )
         result.seconds = time.monotonic() - started
         after = client.stats
         result.requests = after.requests - before.requests

@@ -27,6 +27,9 @@ Json = dict[str, Any]
 PHASES: tuple[tuple[str, ...], ...] = (("create", "update"), ("wait_build",), ("deploy",))
 LATE_PHASES: tuple[tuple[str, ...], ...] = (("rebind",), ("delete",))
 NOT_DEPLOYED = "not been deployed yet"
+#: Auth0 builds take about 1-10 s (reference §4.1): the first build poll waits until this long
+#: after the last write, since polling sooner only costs requests against the rate limit.
+FIRST_BUILD_POLL_S = 1.0
 NOT_BUILT = "must be in the 'built' state"
 WRITE_FIELDS = ("name", "supported_triggers", "code", "runtime", "dependencies", "deploy")
 
@@ -64,6 +67,7 @@ class Applier:
         self.failed_actions: set[str] = set()
         self.ids: dict[str, str] = {}  # action name -> id (live, or created in this run)
         self.deploy_with_create: set[str] = set()
+        self.last_write = time.monotonic()
         for step in plan.steps:
             name, action_id = step.payload.get("name"), step.payload.get("action_id")
             if isinstance(name, str) and isinstance(action_id, str):
@@ -186,6 +190,7 @@ class Applier:
         if not isinstance(action_id, str):
             raise StepFailed("the API answered the create without an action id")
         with self._lock:
+            self.last_write = time.monotonic()
             self.ids[name] = action_id
             if step.payload.get("deploy"):
                 self.deploy_with_create.add(name)
@@ -196,6 +201,8 @@ class Applier:
         body.pop("name", None)
         body.pop("deploy", None)
         self.client.update_action(str(step.payload["action_id"]), body)
+        with self._lock:
+            self.last_write = time.monotonic()
         return "updated (" + ", ".join(sorted(body)) + ")"
 
     def _wait_build(self, step: Step) -> str:
@@ -205,7 +212,10 @@ class Applier:
             for n in names
             if n in self.ids
         }
-        outcomes = waits.poll(self.client, checks, timeout=self.build_timeout, sleep=self.sleep)
+        first = max(0.0, FIRST_BUILD_POLL_S - (time.monotonic() - self.last_write))
+        outcomes = waits.poll(
+            self.client, checks, timeout=self.build_timeout, first_delay=first, sleep=self.sleep
+        )
         by_id = {v: k for k, v in self.ids.items()}
         failures = []
         for action_id, (ok, message) in sorted(outcomes.items()):

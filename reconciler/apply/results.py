@@ -25,7 +25,8 @@ class ApplyResult:
     seconds: float = 0.0
     requests: int = 0
     throttled: int = 0  # 429s seen
-    verify_problems: list[str] = field(default_factory=list)
+    verify_problems: list[str] = field(default_factory=list)  # planned here, still different
+    verify_notes: list[str] = field(default_factory=list)  # not planned here, now different
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)

@@ -174,15 +174,21 @@ def read_live(
     tenant: str,
     owned_triggers: Iterable[str] = (),
     catalogue_triggers: Sequence[Trigger] = BUILTIN_TRIGGERS,
+    known_triggers: Sequence[Trigger] | None = None,
 ) -> LiveState:
     """The tenant as a LiveState. `owned_triggers`: trigger ids listed under `bindings:` in the
-    manifests; `catalogue_triggers`: the policy source for trigger ids the tenant does not list."""
+    manifests; `catalogue_triggers`: the policy source for trigger ids the tenant does not list;
+    `known_triggers`: the tenant's catalogue from an earlier read in the same run (it does not
+    change while we write actions), which saves the `GET /actions/triggers`."""
     owned = tuple(owned_triggers)
     with ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix="live") as pool:
         client.authenticate()  # one token before fanning out, not one per thread
-        triggers_f = pool.submit(client.list_triggers)
+        triggers_f = None if known_triggers is not None else pool.submit(client.list_triggers)
         actions_f = pool.submit(client.list_actions)
-        triggers = tuple(to_trigger(t) for t in triggers_f.result())
+        if triggers_f is None:
+            triggers = tuple(known_triggers or ())
+        else:
+            triggers = tuple(to_trigger(t) for t in triggers_f.result())
         actions = sorted((to_action(a) for a in actions_f.result()), key=lambda a: (a.name, a.id))
         wanted = triggers_to_read(triggers, actions, owned, catalogue_triggers)
         bindings = list(pool.map(lambda t: _bindings(client, t), wanted))

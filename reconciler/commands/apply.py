@@ -74,7 +74,7 @@ def apply_target(target: Target, s: Settings, prefix: str = "") -> ApplyResult |
     options = s.options
     with open_target(target) as session:
         if saved is not None:
-            check_saved_plan(saved, session, desired)
+            live = check_saved_plan(saved, session, desired)
             plan = saved
             deletes = any(step.kind == "delete" for step in plan.steps)
             options = PlanOptions(
@@ -82,7 +82,7 @@ def apply_target(target: Target, s: Settings, prefix: str = "") -> ApplyResult |
             )
             output.echo(f"{prefix}Applying saved plan {plan.plan_digest[:19]} to {plan.tenant}.")
         else:
-            desired, _, plan = plan_tenant(session, desired, options, target.var_files)
+            desired, live, plan = plan_tenant(session, desired, options, target.var_files)
             if s.many:
                 output.echo(f"=== {target.title} ===")
             output.echo(render(plan, "text").rstrip("\n"))
@@ -102,6 +102,7 @@ def apply_target(target: Target, s: Settings, prefix: str = "") -> ApplyResult |
                 parallelism=s.parallelism,
                 journal_path=journal,
                 on_result=progress,
+                known_triggers=live.triggers,
             )
         finally:
             progress.close()
@@ -112,6 +113,8 @@ def finish(result: ApplyResult | None, prefix: str = "") -> ExitCode:
         return ExitCode.OK
     for problem in result.verify_problems:
         output.error(f"{prefix}verify: {problem}")
+    for note in result.verify_notes:
+        output.warn(f"{prefix}verify: {note}")
     output.echo(prefix + result.summary_line())
     return ExitCode.OK if result.ok else ExitCode.ERROR
 
