@@ -119,6 +119,9 @@ class Soak:
     def __init__(self, cfg: SoakConfig, emu: Emulator, workdir: Path) -> None:
         self.cfg, self.emu, self.work = cfg, emu, workdir
         self.rng = random.Random(cfg.seed)  # noqa: S311 - a reproducible test sequence
+        # draws whose number depends on timing (retries, kill delays) use their own stream, so
+        # they do not shift the sequence of rounds and mutations
+        self.aux = random.Random(cfg.seed + 1)  # noqa: S311
         self.world = World(bindings={t: [] for t in HANDLERS})
         self.mutator = Mutator(self.rng, self.world)
         self.observer = Observer(emu, cfg.fault_rate)
@@ -156,10 +159,11 @@ class Soak:
 
     def _round(self, number: int) -> None:
         rng, cfg = self.rng, self.cfg
-        if self.converged and rng.random() < cfg.blocked_chance and self.world.protected():
+        blocked_roll, kill_roll = rng.random(), rng.random()  # always drawn: a stable sequence
+        if self.converged and blocked_roll < cfg.blocked_chance and self.world.protected():
             self._blocked_round(number)
             return
-        kill = self.converged and rng.random() < cfg.kill_chance
+        kill = self.converged and kill_roll < cfg.kill_chance
         kinds = list(KINDS) if self.converged and not kill else list(SAFE_KINDS)
         weights = [KINDS[k] for k in kinds]
         allow_delete = False
@@ -191,7 +195,7 @@ class Soak:
 
     def _apply_once(self, number: int, attempt: int, allow_delete: bool, saved: bool) -> int:
         journal = self.work / f"journal-{number}-{attempt}.jsonl"
-        args = ["--journal", str(journal)] + (["--verbose"] if self.rng.random() < 0.3 else [])
+        args = ["--journal", str(journal)] + (["--verbose"] if self.aux.random() < 0.3 else [])
         prune = ["--allow-delete"] if allow_delete else []
         tag = f"apply #{attempt}"
         if not saved:
@@ -268,7 +272,7 @@ class Soak:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
         try:
-            out, err = proc.communicate(timeout=self.rng.uniform(*self.cfg.kill_delay))
+            out, err = proc.communicate(timeout=self.aux.uniform(*self.cfg.kill_delay))
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
             out, err = proc.communicate(timeout=30)
