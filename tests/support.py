@@ -68,8 +68,11 @@ class Api:
         assert resp.status_code < 300, resp.text
         return resp.json() if resp.content else None
 
+    def action_list(self) -> list[dict[str, Any]]:
+        return list(self.call("GET", "/actions/actions?per_page=100")["actions"])
+
     def actions(self) -> dict[str, dict[str, Any]]:
-        return {a["name"]: a for a in self.call("GET", "/actions/actions?per_page=100")["actions"]}
+        return {a["name"]: a for a in self.action_list()}
 
     def bindings(self, trigger: str) -> list[str]:
         found = self.call("GET", f"/actions/triggers/{trigger}/bindings?per_page=100")
