@@ -23,8 +23,9 @@ class RollbackResult:
 
 
 def _number(version: dict[str, Any]) -> int:
-    number = version.get("number")
-    return number if isinstance(number, int) else -1
+    """For sorting and comparing: -1 when the number is missing."""
+    number = waits.version_number(version)
+    return -1 if number is None else number
 
 
 def rollback(client: Auth0Client, name: str, to_version: int | None = None) -> RollbackResult:
@@ -64,7 +65,4 @@ def rollback(client: Auth0Client, name: str, to_version: int | None = None) -> R
         ok, message = outcome[str(action["id"])]
         if not ok:
             raise ReconcilerError(f"rollback of {name} did not take effect: {message}")
-    new_number = new.get("number")
-    return RollbackResult(
-        name, current, _number(target), new_number if isinstance(new_number, int) else None
-    )
+    return RollbackResult(name, current, _number(target), waits.version_number(new))

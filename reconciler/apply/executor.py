@@ -249,7 +249,7 @@ class Applier:
         with ThreadPoolExecutor(max_workers=self.parallelism, thread_name_prefix="deploy") as pool:
             list(pool.map(deploy, steps))
         checks = {
-            aid: waits.check_deployed(str(v["id"]), _number(v))
+            aid: waits.check_deployed(str(v["id"]), waits.version_number(v))
             for aid, (_, v, _) in versions.items()
         }
         outcomes = waits.poll(self.client, checks, timeout=self.build_timeout, sleep=self.sleep)
@@ -311,11 +311,6 @@ class Applier:
                 ) from None
             raise
         return "deleted"
-
-
-def _number(version: Json) -> int | None:
-    number = version.get("number")
-    return number if isinstance(number, int) else None
 
 
 def _action_names(step: Step) -> list[str]:

@@ -18,6 +18,12 @@ Outcome = tuple[bool, str] | None
 INTERVALS = (0.25, 0.5, 0.5, 1.0)
 
 
+def version_number(version: Json) -> int | None:
+    """A version's `number`, or None when the API left it out or sent something else."""
+    number = version.get("number")
+    return number if isinstance(number, int) else None
+
+
 def build_errors(obj: Json) -> str:
     errors = obj.get("errors") or []
     msgs = [str(e.get("msg", "")) for e in errors if isinstance(e, dict)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -16,6 +17,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 def root_argument(func: F) -> F:
     return click.argument(
         "root", default=".", type=click.Path(exists=True, file_okay=True, dir_okay=True)
+    )(func)
+
+
+def out_options(func: F) -> F:
+    """--out DIR and --force, for the commands that write a manifest tree."""
+    func = click.option(
+        "--force", is_flag=True, help="Write into a non-empty DIR, overwriting the files it writes."
+    )(func)
+    return click.option(
+        "--out",
+        required=True,
+        metavar="DIR",
+        type=click.Path(path_type=Path),
+        help="Directory to write (created; must be empty unless --force).",
     )(func)
 
 

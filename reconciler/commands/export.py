@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from reconciler import output
+from reconciler.commands.common import out_options
 from reconciler.commands.options import TenantArgs, open_from_args, tenant_options
 from reconciler.exitcodes import ExitCode
 from reconciler.export import (
@@ -29,16 +30,7 @@ Examples:
 
 
 @click.command("export", epilog=EPILOG)
-@click.option(
-    "--out",
-    required=True,
-    metavar="DIR",
-    type=click.Path(path_type=Path),
-    help="Directory to write (created; must be empty unless --force).",
-)
-@click.option(
-    "--force", is_flag=True, help="Write into a non-empty DIR, overwriting the files it writes."
-)
+@out_options
 @tenant_options
 def command(out: Path, force: bool, tenant_args: TenantArgs) -> int:
     """Write manifests, code files and a .env.example for every custom action and every

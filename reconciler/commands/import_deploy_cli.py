@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from reconciler.commands.common import out_options
 from reconciler.commands.export import write_bundle
 from reconciler.deploycli import convert
 from reconciler.export import ENV_FILE, check_out_dir
@@ -23,16 +24,7 @@ Examples:
 
 @click.command("import-deploy-cli", epilog=EPILOG)
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    required=True,
-    metavar="DIR",
-    type=click.Path(path_type=Path),
-    help="Directory to write (created; must be empty unless --force).",
-)
-@click.option(
-    "--force", is_flag=True, help="Write into a non-empty DIR, overwriting the files it writes."
-)
+@out_options
 def command(path: Path, out: Path, force: bool) -> int:
     """Convert the actions and trigger bindings of an auth0-deploy-cli export (a tenant.yaml,
     or the root of a directory export) into reconciler manifests.
