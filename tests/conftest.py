@@ -11,6 +11,8 @@ import pytest
 
 from reconciler import masking
 
+pytest_plugins = ["tests.support"]  # the shared emu / api fixtures
+
 
 @pytest.fixture(autouse=True)
 def _isolate_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:

@@ -1,16 +1,20 @@
 """Helpers shared by the suites that drive emulator tenants: a raw HTTP client standing in for
-the dashboard (not our client), the demo marketplace action, and the example variables."""
+the dashboard (not our client), the demo marketplace action, the example variables, and the
+`emu` / `api` fixtures (registered for the whole suite by tests/conftest.py; suites needing
+another emulator, like tests/emulator and tests/client, define their own)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
-from reconciler.emulator import Emulator
+from reconciler.emulator import Emulator, EmulatorConfig, start_emulator
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "actions"
 WRITES = ("POST", "PATCH", "DELETE", "PUT")
@@ -91,3 +95,20 @@ class Api:
             self.wait_built(action_id)
             self.call("POST", f"/actions/actions/{action_id}/deploy")
         return action_id
+
+
+@pytest.fixture
+def emu(request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    """An emulator on loopback with the demo marketplace action; options from
+    `@pytest.mark.emulator(**config)` override the fast defaults."""
+    marker = request.node.get_closest_marker("emulator")
+    options: dict[str, Any] = {"build_seconds": 0.05, "rate_limit": 1000.0, "burst": 1000}
+    options.update(marker.kwargs if marker else {})
+    with start_emulator(EmulatorConfig(**options)) as emulator:
+        emulator.seed(actions=[FRAUD_SHIELD])
+        yield emulator
+
+
+@pytest.fixture
+def api(emu: Emulator) -> Api:
+    return Api(emu)

@@ -4,32 +4,14 @@ and a CLI runner that returns (exit code, stdout, stderr)."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from reconciler.cli import run
-from reconciler.emulator import Emulator, EmulatorConfig, start_emulator
-from tests.support import EXAMPLES, FRAUD_SHIELD, Api, env_values
-
-
-@pytest.fixture
-def emu(request: pytest.FixtureRequest) -> Iterator[Emulator]:
-    """Options from `@pytest.mark.emulator(**config)` override the fast defaults."""
-    marker = request.node.get_closest_marker("emulator")
-    options: dict[str, Any] = {"build_seconds": 0.05, "rate_limit": 1000.0, "burst": 1000}
-    options.update(marker.kwargs if marker else {})
-    config = EmulatorConfig(**options)
-    with start_emulator(config) as emulator:
-        emulator.seed(actions=[FRAUD_SHIELD])
-        yield emulator
-
-
-@pytest.fixture
-def api(emu: Emulator) -> Api:
-    return Api(emu)
+from reconciler.emulator import Emulator
+from tests.support import EXAMPLES, env_values
 
 
 @pytest.fixture

@@ -1,32 +1,18 @@
-"""Fixtures for export / test / import-deploy-cli: an emulator per test on loopback, a raw HTTP
-helper standing in for the dashboard (tests/support.py), and a CLI runner returning
-(exit code, stdout, stderr)."""
+"""Fixtures for export / test / import-deploy-cli: a CLI runner returning (exit code, stdout,
+stderr) and the emulator's credentials in the environment; `emu` and `api` come from
+tests/support.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from reconciler import cli as cli_module
-from reconciler.emulator import Emulator, EmulatorConfig, start_emulator
-from tests.support import FRAUD_SHIELD, Api
+from reconciler.emulator import Emulator
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    config = EmulatorConfig(build_seconds=0.02, rate_limit=1000.0, burst=1000)
-    with start_emulator(config) as emulator:
-        emulator.seed(actions=[FRAUD_SHIELD])
-        yield emulator
-
-
-@pytest.fixture
-def api(emu: Emulator) -> Api:
-    return Api(emu)
 
 
 @pytest.fixture

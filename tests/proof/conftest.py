@@ -6,35 +6,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from reconciler.cli import run
-from reconciler.emulator import Emulator, EmulatorConfig, start_emulator
+from reconciler.emulator import Emulator
 from tests.support import EXAMPLES, FRAUD_SHIELD, Api, api_writes, env_values
 
 __all__ = ["EXAMPLES", "FRAUD_SHIELD", "Api", "Cli", "api_writes", "env_values"]
 
 Cli = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def emu(request: pytest.FixtureRequest) -> Iterator[Emulator]:
-    """Options from `@pytest.mark.emulator(**config)` override the fast defaults."""
-    marker = request.node.get_closest_marker("emulator")
-    options: dict[str, Any] = {"build_seconds": 0.05, "rate_limit": 1000.0, "burst": 1000}
-    options.update(marker.kwargs if marker else {})
-    with start_emulator(EmulatorConfig(**options)) as emulator:
-        emulator.seed(actions=[FRAUD_SHIELD])
-        yield emulator
-
-
-@pytest.fixture
-def api(emu: Emulator) -> Api:
-    return Api(emu)
 
 
 @pytest.fixture
