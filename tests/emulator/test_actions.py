@@ -23,8 +23,17 @@ def test_create_returns_the_action_shape_pending(api: Api) -> None:
         dependencies=[{"name": "axios", "version": "1.7.9", "registry_url": "https://r.example"}],
     )
     assert set(body) == {
-        "id", "name", "supported_triggers", "all_changes_deployed", "created_at", "updated_at",
-        "code", "dependencies", "runtime", "secrets", "status",
+        "id",
+        "name",
+        "supported_triggers",
+        "all_changes_deployed",
+        "created_at",
+        "updated_at",
+        "code",
+        "dependencies",
+        "runtime",
+        "secrets",
+        "status",
     }  # fmt: skip  (no current_version before a deploy: GO1-REC Create #0, TF-REC Action #0)
     assert body["name"] == "enrich"
     assert body["supported_triggers"] == [{"id": "post-login", "version": "v3"}]
@@ -53,7 +62,8 @@ def test_build_goes_pending_building_built_and_drops_registry_url(
     assert seen == ["pending", "building", "building", "built"]
     got = api.get(f"/actions/actions/{action_id}").json()
     assert got["dependencies"] == [{"name": "axios", "version": "1.7.9"}]
-    assert "current_version" not in got and "built_at" not in got  # as recorded: never deployed
+    assert "current_version" not in got  # as recorded: never deployed, so no current_version
+    assert "built_at" not in got
 
 
 def test_unresolvable_dependency_fails_after_retrying(api: Api, clock: FakeClock) -> None:

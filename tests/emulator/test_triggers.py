@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reconciler.emulator.trigger_data import RECORDED_TRIGGERS
 from reconciler.emulator import FakeClock
+from reconciler.emulator.trigger_data import RECORDED_TRIGGERS
 
 if TYPE_CHECKING:
     from tests.emulator.conftest import Api
