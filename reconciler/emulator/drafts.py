@@ -51,7 +51,9 @@ def check_runtime(tenant: Tenant, trigger: Record, runtime: str) -> None:
 
 
 def merge_secrets(old: list[Record], given: list[Record], now: float) -> list[Record]:
-    """The new secret set (whole-set replace); a secret sent without a value keeps its value."""
+    """The new secret set (whole-set replace); a secret sent without a value keeps its value.
+    Order as recorded (TF-REC TestAccAction #17: sent [bar, foo] onto [foo], got [foo, bar]):
+    the secrets kept, in their old order, then the new ones in the order sent."""
     previous = {s["name"]: s for s in old}
     merged: dict[str, Record] = {}
     for item in given:
@@ -64,7 +66,8 @@ def merge_secrets(old: list[Record], given: list[Record], now: float) -> list[Re
                 "value_digest": digest(str(item.get("value", ""))),
                 "updated_at": now,
             }
-    return list(merged.values())
+    kept = [merged[n] for n in previous if n in merged]
+    return kept + [s for n, s in merged.items() if n not in previous]
 
 
 def apply_fields(

@@ -22,7 +22,9 @@ class Tenant:
     def __init__(self, cfg: EmulatorConfig, data: TenantState | None = None) -> None:
         self.cfg = cfg
         self.clock = cfg.clock
-        self.catalogue = TriggerCatalogue()
+        self.catalogue = (
+            TriggerCatalogue() if cfg.triggers is None else TriggerCatalogue(cfg.triggers)
+        )
         self.data = data if data is not None else state.load(cfg.state_file)
         self.lock = threading.RLock()
 
