@@ -24,10 +24,35 @@ def version_number(version: Json) -> int | None:
     return number if isinstance(number, int) else None
 
 
+def _shown(value: object) -> str:
+    """Tenant text in a message: printable characters only, at most 80 of them."""
+    text = "".join(c if c.isprintable() else "?" for c in str(value))
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def build_errors(obj: Json) -> str:
-    errors = obj.get("errors") or []
-    msgs = [str(e.get("msg", "")) for e in errors if isinstance(e, dict)]
-    return "; ".join(m for m in msgs if m) or "no build errors reported"
+    """Why a build failed. Real failed builds carry no `errors[]` (TF-REC TestAccAction #43:
+    only `status: "failed"`), so without one this says what the API does give: the draft's
+    runtime and dependencies (the usual cause is a dependency npm cannot resolve), and which
+    version stays live."""
+    errors = obj.get("errors")
+    msgs = (
+        [str(e.get("msg", "")) for e in errors if isinstance(e, dict)]
+        if isinstance(errors, list)
+        else []
+    )
+    if any(msgs):
+        return "; ".join(_shown(m) for m in msgs if m)
+    deps = [d for d in obj.get("dependencies") or [] if isinstance(d, dict)]
+    named = ", ".join(_shown(f"{d.get('name', '?')}@{d.get('version', '?')}") for d in deps[:10])
+    why = (
+        f"status failed, Auth0 gave no build errors (runtime {_shown(obj.get('runtime', '?'))}, "
+        f"dependencies: {named or 'none'}); check that every dependency version exists on npm"
+    )
+    live = obj.get("deployed_version")
+    if isinstance(live, dict) and isinstance(live.get("number"), int):
+        why += f"; version {live['number']} stays deployed"
+    return why
 
 
 def check_build(expect_deployed: bool) -> Callable[[Json], Outcome]:

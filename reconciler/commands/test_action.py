@@ -1,9 +1,9 @@
 """`reconciler test NAME --payload FILE`: run an action's draft through the Actions test endpoint.
 
 `POST /actions/actions/{id}/test` runs the draft (not the deployed version) with the event in
-FILE and answers `{"payload": ...}`; nothing in the tenant changes. The tenant emulator runs no
-JavaScript: it answers with a deterministic stand-in, `{"payload": {"action": NAME, "echo":
-<the payload>}}`.
+FILE and answers `{"payload": {"error"?: {name, message, stack}, "stats": {...}}}`; nothing in the
+tenant changes. The tenant emulator runs no JavaScript: it answers in that shape from a static
+evaluation (reconciler/emulator/testrun.py).
 """
 
 from __future__ import annotations

@@ -52,10 +52,3 @@ def status(build: Mapping[str, Any], now: float, seconds: float) -> str:
 
 def finished_at(build: Mapping[str, Any], seconds: float) -> float:
     return float(build["started"]) + seconds
-
-
-def errors(build: Mapping[str, Any], now: float, seconds: float) -> list[dict[str, str]]:
-    """The `errors[]` of a failed build (empty while it runs or when it succeeded)."""
-    if status(build, now, seconds) != "failed":
-        return []
-    return [{"id": "build_failed", "msg": str(build["error"]), "url": ""}]

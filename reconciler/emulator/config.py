@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from typing import Any
 
 from reconciler.emulator.clock import Clock, RealClock
 
@@ -55,6 +56,10 @@ class EmulatorConfig:
     clock: Clock = field(default_factory=RealClock)
     token_ttl: int = 86400  # seconds, the `expires_in` of issued tokens
     slow_ms: float = 1500.0  # delay of a "slow" fault
+    # the `GET /actions/triggers` items this tenant offers; None: the newest recorded list
+    # (trigger_data.RECORDED_TRIGGERS). The conformance suite replays older recordings against
+    # the trigger list recorded in the same era.
+    triggers: tuple[dict[str, Any], ...] | None = None
 
     def all_clients(self) -> tuple[ClientSpec, ...]:
         return DEFAULT_CLIENTS if self.clients is None else self.clients

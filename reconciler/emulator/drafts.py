@@ -14,16 +14,17 @@ from reconciler.emulator.util import digest, new_id
 VERSION_KEYS = ("code", "runtime", "dependencies", "secrets", "supported_triggers", "modules")
 
 
-def resolve_triggers(tenant: Tenant, items: list[Record]) -> list[Record]:
-    """Fill in each trigger's version (the CURRENT one when absent) and check it exists."""
+def resolve_triggers(tenant: Tenant, items: list[Record], *, legacy: bool = False) -> list[Record]:
+    """Fill in each trigger's version (the CURRENT one when absent) and check it exists
+    (`legacy`: a seeded action may name a trigger version the tenant no longer lists)."""
     out: list[Record] = []
     for item in items:
         tid = item["id"]
         version = item.get("version")
         if version is None:
             current = tenant.catalogue.current(tid)
-            version = current.version if current else "v1"
-        if tenant.catalogue.get(tid, version) is None:
+            version = str(current["version"]) if current else "v1"
+        if tenant.catalogue.get(tid, version) is None and not legacy:
             raise HttpError(400, f"Trigger {tid} does not have a version {version}.")
         out.append({"id": tid, "version": version})
     return out
@@ -31,23 +32,28 @@ def resolve_triggers(tenant: Tenant, items: list[Record]) -> list[Record]:
 
 def default_runtime(tenant: Tenant, trigger: Record) -> str:
     t = tenant.catalogue.get(trigger["id"], trigger["version"])
-    if t is None:
+    runtimes = [str(r) for r in t.get("runtimes", [])] if t else []
+    if not runtimes:
         return "node22"
-    return t.default_runtime if t.default_runtime in t.runtimes else t.runtimes[-1]
+    default = str(t.get("default_runtime", "")) if t else ""
+    return default if default in runtimes else runtimes[-1]
 
 
 def check_runtime(tenant: Tenant, trigger: Record, runtime: str) -> None:
     t = tenant.catalogue.get(trigger["id"], trigger["version"])
-    if t is not None and runtime not in t.runtimes:
+    runtimes = tenant.catalogue.runtimes(trigger["id"], trigger["version"])
+    if t is not None and runtime not in runtimes:
         raise HttpError(
             400,
-            f"Runtime {runtime} is not supported by trigger {t.id} {t.version}; "
-            f"supported: {', '.join(t.runtimes)}.",
+            f"Runtime {runtime} is not supported by trigger {t['id']} {t['version']}; "
+            f"supported: {', '.join(runtimes)}.",
         )
 
 
 def merge_secrets(old: list[Record], given: list[Record], now: float) -> list[Record]:
-    """The new secret set (whole-set replace); a secret sent without a value keeps its value."""
+    """The new secret set (whole-set replace); a secret sent without a value keeps its value.
+    Order as recorded (TF-REC TestAccAction #17: sent [bar, foo] onto [foo], got [foo, bar]):
+    the secrets kept, in their old order, then the new ones in the order sent."""
     previous = {s["name"]: s for s in old}
     merged: dict[str, Record] = {}
     for item in given:
@@ -60,15 +66,26 @@ def merge_secrets(old: list[Record], given: list[Record], now: float) -> list[Re
                 "value_digest": digest(str(item.get("value", ""))),
                 "updated_at": now,
             }
-    return list(merged.values())
+    kept = [merged[n] for n in previous if n in merged]
+    return kept + [s for n, s in merged.items() if n not in previous]
 
 
-def apply_fields(tenant: Tenant, rec: Record, body: dict[str, Any], now: float) -> None:
-    """Write the given fields into the draft and start a new build."""
+def apply_fields(
+    tenant: Tenant, rec: Record, body: dict[str, Any], now: float, *, legacy: bool = False
+) -> None:
+    """Write the given fields into the draft and start a new build.
+
+    The runtime is checked against the trigger version's `runtimes` only when this write changes
+    the runtime or the trigger (or creates the action): an action a tenant already holds on a
+    runtime no longer offered keeps working, as on a real tenant. `legacy` (seeding) checks
+    nothing."""
+    before = (rec.get("runtime"), [dict(t) for t in rec.get("supported_triggers", [])])
     if "name" in body:
         rec["name"] = body["name"]
     if "supported_triggers" in body:
-        rec["supported_triggers"] = resolve_triggers(tenant, body["supported_triggers"])
+        rec["supported_triggers"] = resolve_triggers(
+            tenant, body["supported_triggers"], legacy=legacy
+        )
     if "code" in body:
         rec["code"] = body["code"]
     if "dependencies" in body:
@@ -81,7 +98,8 @@ def apply_fields(tenant: Tenant, rec: Record, body: dict[str, Any], now: float) 
         rec["runtime"] = body["runtime"]
     elif not rec.get("runtime"):
         rec["runtime"] = default_runtime(tenant, rec["supported_triggers"][0])
-    check_runtime(tenant, rec["supported_triggers"][0], rec["runtime"])
+    if not legacy and (rec["runtime"], rec["supported_triggers"]) != before:
+        check_runtime(tenant, rec["supported_triggers"][0], rec["runtime"])
     rec["updated_at"] = now
     error = builds.resolve_error(rec["dependencies"], tenant.cfg.fail_dependencies)
     rec["build"] = builds.new_build(new_id(), now, error)
@@ -102,7 +120,7 @@ def add_version(tenant: Tenant, rec: Record, source: Record, build: Record, now:
     return ver
 
 
-def new_action(tenant: Tenant, body: dict[str, Any], now: float) -> Record:
+def new_action(tenant: Tenant, body: dict[str, Any], now: float, *, legacy: bool = False) -> Record:
     rec: Record = {
         "id": body.get("id") or new_id(),
         "name": body["name"],
@@ -118,5 +136,5 @@ def new_action(tenant: Tenant, body: dict[str, Any], now: float) -> Record:
         "deployed_version_id": None,
     }
     fields = {k: v for k, v in body.items() if k != "name"}
-    apply_fields(tenant, rec, fields, now)
+    apply_fields(tenant, rec, fields, now, legacy=legacy)
     return rec

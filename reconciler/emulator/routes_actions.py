@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Request, Response
 
-from reconciler.emulator import views
+from reconciler.emulator import testrun, views
 from reconciler.emulator.drafts import add_version, apply_fields, new_action
 from reconciler.emulator.replies import HttpError, bad_body, bad_query, empty, json_response
 from reconciler.emulator.routing import Route, page_slice, paging, q_bool, query
@@ -121,12 +121,9 @@ def deploy_action(t: Tenant, request: Request, action_id: str) -> Response:
         raise HttpError(400, NOT_BUILT)
     ver = add_version(t, rec, rec, rec["build"], t.now())
     t.persist()
-    shown = views.version(t, rec, ver)
-    # As recorded on the wire: the response still says deployed:false / all_changes_deployed:false;
-    # a GET right after shows the new deployed_version.
-    shown["deployed"] = False
-    shown["action"]["all_changes_deployed"] = False
-    return json_response(shown)
+    # As recorded on the wire: the reply says deployed:false / all_changes_deployed:false and has
+    # no built_at; a GET right after shows the new deployed_version.
+    return json_response(views.version(t, rec, ver, fresh=True))
 
 
 def test_action(t: Tenant, request: Request, action_id: str) -> Response:
@@ -138,8 +135,7 @@ def test_action(t: Tenant, request: Request, action_id: str) -> Response:
         raise bad_body(
             f"Expected type object but found type {json_type(body['payload'])}", "payload"
         )
-    # A stand-in: the emulator runs no JavaScript; it echoes the payload deterministically.
-    return json_response({"payload": {"action": rec["name"], "echo": body["payload"]}})
+    return json_response({"payload": testrun.evaluate(t, rec, body["payload"])})
 
 
 ROUTES = [

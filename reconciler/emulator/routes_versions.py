@@ -57,7 +57,8 @@ def deploy_version(t: Tenant, request: Request, action_id: str, version_id: str)
         rec["updated_at"] = now
         rec["build"] = builds.new_build(new_id(), float(old["build"]["started"]), None)
     t.persist()
-    return json_response(views.version(t, rec, ver))
+    # As recorded (GO1-REC DeployVersion #5): a new id and number, `deployed: false`, no built_at.
+    return json_response(views.version(t, rec, ver, fresh=True))
 
 
 ROUTES = [

@@ -151,7 +151,9 @@ class Emulator:
         self.auth.add_client(client_id, secret, scopes)
 
     def seed(self, actions: list[dict[str, Any]]) -> list[str]:
-        """Add raw actions (marketplace ones too); returns their ids."""
+        """Add raw actions (marketplace ones too, or Action objects exactly as a real
+        `GET /actions/actions/{id}` returned them, on any runtime: see emulator/seed.py);
+        returns their ids."""
         with self.tenant.lock:
             ids = [seed_action(self.tenant, raw)["id"] for raw in actions]
             self.tenant.persist()

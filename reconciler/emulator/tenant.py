@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
 from reconciler.emulator import builds, state
 from reconciler.emulator.config import EmulatorConfig
 from reconciler.emulator.replies import not_found
 from reconciler.emulator.state import Record, TenantState
+from reconciler.emulator.triggers import TriggerCatalogue
 
 MAX_ACTIONS = 100
 MAX_VERSIONS = 50
@@ -22,7 +22,9 @@ class Tenant:
     def __init__(self, cfg: EmulatorConfig, data: TenantState | None = None) -> None:
         self.cfg = cfg
         self.clock = cfg.clock
-        self.catalogue = Catalogue(BUILTIN_TRIGGERS)
+        self.catalogue = (
+            TriggerCatalogue() if cfg.triggers is None else TriggerCatalogue(cfg.triggers)
+        )
         self.data = data if data is not None else state.load(cfg.state_file)
         self.lock = threading.RLock()
 

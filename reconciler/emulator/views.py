@@ -8,7 +8,6 @@ from reconciler.emulator import builds
 from reconciler.emulator.state import Record
 from reconciler.emulator.tenant import Tenant
 from reconciler.emulator.util import rfc3339
-from reconciler.model import Trigger
 
 
 def content(rec: Record) -> tuple[Any, ...]:
@@ -29,9 +28,9 @@ def _secrets(secrets: list[Record]) -> list[Record]:
     return [{"name": s["name"], "updated_at": rfc3339(s["updated_at"])} for s in secrets]
 
 
-def _timing(out: Record, build: Record, status: str, tenant: Tenant) -> None:
-    if status in ("built", "failed"):
-        out["built_at"] = rfc3339(builds.finished_at(build, tenant.cfg.build_seconds))
+def _built_at(tenant: Tenant, ver: Record) -> float:
+    """When a version finished building: never before the version itself was made."""
+    return max(float(ver["created_at"]), builds.finished_at(ver["build"], tenant.cfg.build_seconds))
 
 
 def all_changes_deployed(tenant: Tenant, rec: Record) -> bool:
@@ -39,87 +38,96 @@ def all_changes_deployed(tenant: Tenant, rec: Record) -> bool:
     return ver is not None and content(ver) == content(rec)
 
 
-def action_base(tenant: Tenant, rec: Record) -> Record:
+def action_base(tenant: Tenant, rec: Record, *, embedded: bool = False) -> Record:
+    """`id, name, supported_triggers, created_at, updated_at, all_changes_deployed`. Embedded in
+    a version or a binding, every recorded sample says `all_changes_deployed: false` (GO1-REC
+    Versions #5, Version #5, Bindings #6/#7; TF-REC TriggerAction), so the emulator does too."""
     return {
         "id": rec["id"],
         "name": rec["name"],
         "supported_triggers": [dict(t) for t in rec["supported_triggers"]],
-        "all_changes_deployed": all_changes_deployed(tenant, rec),
         "created_at": rfc3339(rec["created_at"]),
         "updated_at": rfc3339(rec["updated_at"]),
+        "all_changes_deployed": False if embedded else all_changes_deployed(tenant, rec),
     }
 
 
-def version(tenant: Tenant, rec: Record, ver: Record, *, embed_action: bool = True) -> Record:
+def version(
+    tenant: Tenant, rec: Record, ver: Record, *, embed_action: bool = True, fresh: bool = False
+) -> Record:
+    """An ActionVersion as recorded. `fresh`: the reply of a deploy or rollback, which says
+    `deployed: false` and has no `built_at` yet (GO1-REC Deploy #4, DeployVersion #4/#5)."""
     status = tenant.build_status(ver["build"])
+    built = status == "built" and not fresh
     out: Record = {
-        "id": ver["id"],
-        "deployed": rec.get("deployed_version_id") == ver["id"],
         "code": ver["code"],
         "dependencies": _deps(ver["dependencies"], status == "built"),
-        "runtime": ver["runtime"],
-        "secrets": _secrets(ver["secrets"]),
-        "status": status,
+        "id": ver["id"],
+        "deployed": rec.get("deployed_version_id") == ver["id"] and not fresh,
         "number": ver["number"],
-        "supported_triggers": [dict(t) for t in ver["supported_triggers"]],
-        "created_at": rfc3339(ver["created_at"]),
-        "updated_at": rfc3339(max(ver["created_at"], ver["build"]["started"])),
     }
+    if built:
+        out["built_at"] = rfc3339(_built_at(tenant, ver))
+    out.update(
+        {
+            "secrets": _secrets(ver["secrets"]),
+            "status": status,
+            "created_at": rfc3339(ver["created_at"]),
+            "updated_at": rfc3339(_built_at(tenant, ver) if built else ver["created_at"]),
+            "runtime": ver["runtime"],
+            "supported_triggers": [dict(t) for t in ver["supported_triggers"]],
+        }
+    )
     if ver.get("modules"):
         out["modules"] = ver["modules"]
-    errors = builds.errors(ver["build"], tenant.now(), tenant.cfg.build_seconds)
-    if errors:
-        out["errors"] = errors
-    _timing(out, ver["build"], status, tenant)
     if embed_action:
-        out["action"] = action_base(tenant, rec)
+        out["action"] = action_base(tenant, rec, embedded=True)
     return out
 
 
-def current_version(tenant: Tenant, rec: Record) -> Record:
-    """The undocumented `current_version`: the draft's latest build, status upper-case."""
-    build = rec["build"]
-    status = tenant.build_status(build)
-    versions = tenant.versions(rec["id"])
-    latest = max((v["number"] for v in versions), default=0)
+def current_version(deployed: Record) -> Record:
+    """The undocumented `current_version`: in every recorded sample it exists only beside a
+    `deployed_version` and mirrors it (same id, number, code, runtime; status upper-case;
+    `build_time` = the version's `built_at`)."""
     out: Record = {
-        "id": build["id"],
-        "code": rec["code"],
-        "runtime": rec["runtime"],
-        "status": status.upper(),
-        "number": latest if all_changes_deployed(tenant, rec) else latest + 1,
-        "created_at": rfc3339(build["started"]),
-        "updated_at": rfc3339(build["started"]),
+        "id": deployed["id"],
+        "code": deployed["code"],
+        "runtime": deployed["runtime"],
+        "status": str(deployed["status"]).upper(),
+        "number": deployed["number"],
     }
-    if status in ("built", "failed"):
-        out["build_time"] = rfc3339(builds.finished_at(build, tenant.cfg.build_seconds))
+    if "built_at" in deployed:
+        out["build_time"] = deployed["built_at"]
+    out["created_at"] = deployed["created_at"]
+    out["updated_at"] = deployed["updated_at"]
     return out
 
 
 def action(tenant: Tenant, rec: Record) -> Record:
+    """An Action as recorded: no top-level `built_at` and no `errors`, even when the build
+    failed (TF-REC TestAccAction #43/#44: only `status: "failed"`)."""
     status = tenant.build_status(rec["build"])
-    out = action_base(tenant, rec)
+    base = action_base(tenant, rec)
+    out: Record = {k: base[k] for k in ("id", "name", "supported_triggers")}
+    out.update({"created_at": base["created_at"], "updated_at": base["updated_at"]})
     out.update(
         {
             "code": rec["code"],
             "dependencies": _deps(rec["dependencies"], status == "built"),
             "runtime": rec["runtime"],
-            "secrets": _secrets(rec["secrets"]),
             "status": status,
-            "current_version": current_version(tenant, rec),
+            "secrets": _secrets(rec["secrets"]),
         }
     )
     if rec.get("modules"):
         out["modules"] = rec["modules"]
-    _timing(out, rec["build"], status, tenant)
-    errors = builds.errors(rec["build"], tenant.now(), tenant.cfg.build_seconds)
-    if errors:
-        out["errors"] = errors
     ver = tenant.deployed_version(rec)
     if ver is not None:
         shown = version(tenant, rec, ver, embed_action=False)
         shown["deployed"] = True
+        out["current_version"] = current_version(shown)
         out["deployed_version"] = shown
+    out["all_changes_deployed"] = base["all_changes_deployed"]
     for key in ("installed_integration_id", "integration"):
         if key in rec:
             out[key] = rec[key]
@@ -127,11 +135,13 @@ def action(tenant: Tenant, rec: Record) -> Record:
 
 
 def cut_down_action(tenant: Tenant, rec: Record) -> Record:
-    """The action embedded in a binding: no top-level code/runtime/secrets/dependencies."""
+    """The action embedded in a binding: no top-level code/runtime/secrets/dependencies/status,
+    and `all_changes_deployed: false` (every recorded binding)."""
     full = action(tenant, rec)
-    keep = ("current_version", "deployed_version")
-    out = action_base(tenant, rec)
-    out.update({k: full[k] for k in keep if k in full})
+    base = action_base(tenant, rec, embedded=True)
+    out = {k: base[k] for k in ("id", "name", "supported_triggers", "created_at", "updated_at")}
+    out.update({k: full[k] for k in ("current_version", "deployed_version") if k in full})
+    out["all_changes_deployed"] = False
     return out
 
 
@@ -140,31 +150,19 @@ def binding(tenant: Tenant, item: Record) -> Record:
     return {
         "id": item["id"],
         "trigger_id": item["trigger_id"],
-        "display_name": item["display_name"],
         "action": cut_down_action(tenant, rec),
         "created_at": rfc3339(item["created_at"]),
         "updated_at": rfc3339(item["updated_at"]),
+        "display_name": item["display_name"],
     }
-
-
-def trigger(t: Trigger) -> Record:
-    out: Record = {
-        "id": t.id,
-        "version": t.version,
-        "status": t.status,
-        "runtimes": list(t.runtimes),
-        "default_runtime": t.default_runtime,
-        "binding_policy": t.binding_policy,
-    }
-    if t.compatible_triggers:
-        out["compatible_triggers"] = [{"id": i, "version": v} for i, v in t.compatible_triggers]
-    return out
 
 
 def page_body(key: str, items: list[Record], total: int, page: int, per_page: int) -> Record:
-    """A paged list body with zero-valued `total`/`page` left out, as the real API does."""
+    """A paged list body with zero-valued `total`/`page` left out, as the real API does; an
+    empty page has no `total` either (TF-REC TestAccTriggerAction #14: page 1 of 1 binding is
+    `{"bindings": [], "page": 1, "per_page": 100}`)."""
     out: Record = {key: items}
-    if total:
+    if total and items:
         out["total"] = total
     if page:
         out["page"] = page

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reconciler.catalogue import BUILTIN_TRIGGERS
 from reconciler.emulator import FakeClock
+from reconciler.emulator.trigger_data import RECORDED_TRIGGERS
 
 if TYPE_CHECKING:
     from tests.emulator.conftest import Api
@@ -16,8 +16,8 @@ BINDINGS = "/actions/triggers/post-login/bindings"
 def test_triggers_catalogue_shape(api: Api) -> None:
     body = api.get("/actions/triggers").json()
     assert list(body) == ["triggers"]
-    assert len(body["triggers"]) == len(BUILTIN_TRIGGERS)
-    post_login = body["triggers"][0]
+    assert body["triggers"] == list(RECORDED_TRIGGERS)
+    post_login = body["triggers"][1]
     assert post_login == {
         "id": "post-login",
         "version": "v3",
@@ -29,7 +29,7 @@ def test_triggers_catalogue_shape(api: Api) -> None:
     }
     mcp = next(t for t in body["triggers"] if t["id"] == "mcp-tool")
     assert mcp["binding_policy"] == "entity-bound"
-    assert "compatible_triggers" not in mcp
+    assert mcp["compatible_triggers"] == []  # every recorded trigger has it
 
 
 def test_bind_list_and_cut_down_action(api: Api, clock: FakeClock) -> None:
@@ -62,7 +62,7 @@ def test_bind_list_and_cut_down_action(api: Api, clock: FakeClock) -> None:
     assert (page1["page"], page1["per_page"], page1["total"]) == (1, 1, 2)
     assert page1["bindings"][0]["action"]["id"] == a
     empty = api.get(BINDINGS, params={"per_page": 100, "page": 5}).json()
-    assert empty == {"bindings": [], "total": 2, "page": 5, "per_page": 100}
+    assert empty == {"bindings": [], "page": 5, "per_page": 100}  # TF-REC TriggerAction #14
 
 
 def test_binding_ids_are_kept_and_binding_id_refs_work(api: Api, clock: FakeClock) -> None:
@@ -143,14 +143,10 @@ def test_old_ref_shape_is_rejected(api: Api) -> None:
     }
 
 
-def test_entity_bound_trigger_is_refused(api: Api) -> None:
-    r = api.get("/actions/triggers/custom-token-exchange/bindings")
-    assert r.status_code == 400
-    assert r.json() == {
-        "statusCode": 400,
-        "error": "Bad Request",
-        "message": "cannot list action bindings for an entity-bound trigger",
-    }
+def test_entity_bound_trigger_lists_empty_and_refuses_a_patch(api: Api) -> None:
+    r = api.get("/actions/triggers/custom-token-exchange/bindings", params={"per_page": 50})
+    assert r.status_code == 200  # DCLI-REC Aug 2026 (the 400 of late 2024 is gone)
+    assert r.json() == {"bindings": [], "per_page": 50}
     r = api.patch("/actions/triggers/custom-token-exchange/bindings", json={"bindings": []})
     assert r.status_code == 400
 

@@ -51,7 +51,9 @@ def test_rollback_creates_a_new_deployed_version(api: Api, clock: FakeClock) -> 
     r = api.post(f"/actions/actions/{action_id}/versions/{first['id']}/deploy")
     assert r.status_code == 200
     rolled = r.json()
-    assert (rolled["number"], rolled["code"], rolled["deployed"]) == (3, "// one\n", True)
+    # as recorded (GO1-REC DeployVersion #5): a new id and number, deployed:false, no built_at
+    assert (rolled["number"], rolled["code"], rolled["deployed"]) == (3, "// one\n", False)
+    assert "built_at" not in rolled
     assert rolled["id"] != first["id"]
     action = api.get(f"/actions/actions/{action_id}").json()
     assert action["deployed_version"]["id"] == rolled["id"]

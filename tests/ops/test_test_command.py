@@ -1,15 +1,14 @@
-"""`reconciler test NAME --payload FILE` against the emulator's deterministic echo."""
+"""`reconciler test NAME --payload FILE` against the emulator's test endpoint, which answers in the
+recorded real shape `{"payload": {"error"?: {...}, "stats": {...}}}` from a static evaluation."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from reconciler.auth0.client import Auth0Client
 from tests.support import Api
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -34,14 +33,19 @@ def write(path: Path, text: str) -> str:
     return str(path)
 
 
-def test_prints_the_echo(seeded: Api, tenant_env: str, run_cli: Cli, tmp_path: Path) -> None:
+STATS = (
+    "total_request_duration_ms", "total_runtime_execution_duration_ms",
+    "runtime_processing_duration_ms", "action_duration_ms", "runtime_external_call_duration_ms",
+    "boot_duration_ms", "network_duration_ms",
+)  # fmt: skip
+
+
+def test_prints_the_result(seeded: Api, tenant_env: str, run_cli: Cli, tmp_path: Path) -> None:
     payload = write(tmp_path / "event.json", '{"user": {"email": "a@example.com"}}')
     code, out, err = run_cli("test", "enrich-token", "--payload", payload, "--tenant", tenant_env)
     assert (code, err) == (0, "")
-    assert json.loads(out) == {
-        "payload": {"action": "enrich-token", "echo": {"user": {"email": "a@example.com"}}}
-    }
-    assert out.startswith('{\n  "payload": {\n    "action": "enrich-token",\n')
+    assert json.loads(out) == {"payload": {"stats": dict.fromkeys(STATS, 0)}}
+    assert out.startswith('{\n  "payload": {\n    "stats": {\n')
     tested = [r.path for r in seeded.emu.request_log if r.path.endswith("/test")]
     assert len(tested) == 1
 
@@ -51,12 +55,12 @@ def test_output_is_masked(
 ) -> None:
     from reconciler import masking
 
-    masking.register("s3cret-value-123")
+    masking.register("reading 'id'")  # a registered value inside the reply is masked
     payload = write(tmp_path / "event.json", '{"secrets": {"K": "s3cret-value-123"}}')
     code, out, _ = run_cli("test", "enrich-token", "--payload", payload, "--tenant", tenant_env)
-    assert code == 0
-    assert "s3cret-value-123" not in out
-    assert '"K": "***"' in out
+    assert code == 1  # a post-login event without a user: the recorded TypeError
+    assert "reading 'id'" not in out
+    assert '"message": "Cannot read properties of undefined (***)"' in out
 
 
 def test_unknown_action_suggests(
@@ -114,16 +118,15 @@ def test_missing_payload_file(run_cli: Cli) -> None:
 
 
 def test_an_error_thrown_by_the_action_exits_1(
-    seeded: Api, tenant_env: str, run_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    seeded: Api, tenant_env: str, run_cli: Cli, tmp_path: Path
 ) -> None:
-    """The real API reports a thrown error inside the payload (GO1-REC); the emulator never does."""
-
-    def failing(self: Auth0Client, action_id: str, payload: dict[str, Any]) -> dict[str, Any]:
-        return {"payload": {"error": {"name": "TypeError", "message": "x is undefined"}}}
-
-    monkeypatch.setattr(Auth0Client, "test_action", failing)
+    """The real API reports a thrown error inside the payload (GO1-REC Test #4); so does the
+    emulator, for a post-login event without a `user`."""
     payload = write(tmp_path / "event.json", "{}")
     code, out, err = run_cli("test", "enrich-token", "--payload", payload, "--tenant", tenant_env)
     assert code == 1
     assert json.loads(out)["payload"]["error"]["name"] == "TypeError"
-    assert err == "reconciler: error: action enrich-token failed: TypeError: x is undefined\n"
+    assert err == (
+        "reconciler: error: action enrich-token failed: TypeError: "
+        "Cannot read properties of undefined (reading 'id')\n"
+    )
