@@ -8,6 +8,7 @@ else any guard 3, else any change 2 (with --detailed-exitcode), else 0.
 from __future__ import annotations
 
 import json
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,13 @@ from reconciler.errors import ReconcilerError
 from reconciler.exitcodes import ExitCode, combine
 from reconciler.masking import mask
 from reconciler.plan import Plan, PlanOptions, exit_code
-from reconciler.render import render_json, render_markdown, render_text
+from reconciler.render import (
+    GITHUB_LIMIT,
+    render_failure_markdown,
+    render_json,
+    render_markdown,
+    render_text,
+)
 from reconciler.workflow import load_desired, plan_tenant
 
 EPILOG = """\b
@@ -34,12 +41,25 @@ Examples:
 """
 
 
-def render(plan: Plan, fmt: str) -> str:
+def render(
+    plan: Plan, fmt: str, *, max_chars: int = GITHUB_LIMIT, full_plan: str | None = None
+) -> str:
     if fmt == "json":
         return render_json(plan)
     if fmt == "markdown":
-        return render_markdown(plan)
+        return render_markdown(plan, limit=max_chars, full_plan=full_plan)
     return render_text(plan, color=output.use_color())
+
+
+def failure_markdown(tenant: str, error: ReconcilerError) -> str:
+    """The PR comment of a failed plan (same sticky marker), so the PR shows the failure."""
+    return render_failure_markdown(tenant, [str(error)], int(error.exit_code)).rstrip("\n")
+
+
+def tenant_label(tenant_args: TenantArgs, env_name: str | None) -> str:
+    if env_name is not None and tenant_args.tenant is None:
+        return f"environment {env_name}"
+    return tenant_args.tenant or os.environ.get("AUTH0_DOMAIN", "")
 
 
 def write_plan_file(plan: Plan, path: str) -> None:
@@ -90,7 +110,7 @@ def plan_all(root: str, targets: list[Target], options: PlanOptions) -> list[Out
         return list(pool.map(one, targets))
 
 
-def report(outcomes: list[Outcome], fmt: str, detailed: bool) -> None:
+def report(outcomes: list[Outcome], fmt: str, detailed: bool, max_chars: int) -> None:
     """The combined report of several environments, in reconciler.yaml order."""
     if fmt == "json":
         doc = {
@@ -102,7 +122,12 @@ def report(outcomes: list[Outcome], fmt: str, detailed: bool) -> None:
     for o in outcomes:
         heading = f"## {o.target.title}" if fmt == "markdown" else f"=== {o.target.title} ==="
         output.echo(heading)
-        output.echo(render(o.plan, fmt).rstrip("\n") if o.plan else f"error: {o.error}")
+        if o.plan is not None:
+            output.echo(render(o.plan, fmt, max_chars=max_chars).rstrip("\n"))
+        elif fmt == "markdown" and o.error is not None:
+            output.echo(failure_markdown(o.target.title, o.error))
+        else:
+            output.echo(f"error: {o.error}")
         output.echo()
     output.echo("Environments:")
     for o in outcomes:
@@ -130,6 +155,14 @@ def report(outcomes: list[Outcome], fmt: str, detailed: bool) -> None:
 )
 @click.option("--out", metavar="PLANFILE", help="Also save the plan (JSON) for `apply --plan`.")
 @click.option(
+    "--max-chars",
+    type=click.IntRange(min=1000),
+    default=GITHUB_LIMIT,
+    show_default=True,
+    metavar="N",
+    help="Markdown: shrink the comment to at most N characters (GitHub 65536, GitLab 1000000).",
+)
+@click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes (0 when none)."
 )
 @plan_options
@@ -140,18 +173,31 @@ def command(
     env_name: str | None,
     fmt: str,
     out: str | None,
+    max_chars: int,
     detailed_exitcode: bool,
     plan_opts: PlanOptions,
 ) -> int:
-    """Show what apply would change in the tenant, without changing anything."""
-    targets = resolve_targets(root, env_name, tenant_args, var_files)
+    """Show what apply would change in the tenant, without changing anything.
+
+    With --format markdown, a failure (bad manifests, API error) still prints a Markdown body
+    that says what failed, with the comment marker, so the pull request shows it; the exit code
+    is the same as without it.
+    """
+    try:
+        targets = resolve_targets(root, env_name, tenant_args, var_files)
+        if len(targets) == 1:
+            outcomes = [Outcome(targets[0], plan=plan_target(root, targets[0], plan_opts))]
+    except ReconcilerError as exc:
+        if fmt == "markdown":
+            output.echo(failure_markdown(tenant_label(tenant_args, env_name), exc))
+        raise
     if len(targets) == 1:
-        outcomes = [Outcome(targets[0], plan=plan_target(root, targets[0], plan_opts))]
         assert outcomes[0].plan is not None
-        output.echo(render(outcomes[0].plan, fmt).rstrip("\n"))
+        text = render(outcomes[0].plan, fmt, max_chars=max_chars, full_plan=out)
+        output.echo(text.rstrip("\n"))
     else:
         outcomes = plan_all(root, targets, plan_opts)
-        report(outcomes, fmt, detailed_exitcode)
+        report(outcomes, fmt, detailed_exitcode, max_chars)
     for o in outcomes:
         prefix = f"{o.target.label}: " if o.target.label and len(outcomes) > 1 else ""
         if o.plan is None:
