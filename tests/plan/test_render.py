@@ -238,3 +238,15 @@ def test_max_chars_is_honoured_at_any_limit(limit: int) -> None:
     if limit == 1_000_000:
         assert "left out" not in markdown
         assert markdown.count("<details>") == 100
+
+
+def test_delete_detail_replaces_control_characters_and_bounds_lines() -> None:
+    from reconciler.plan.steps import deleted_detail
+
+    body = "\n".join(["\x1b[31mred\x07", "y" * 300, "", *[f"l{i}" for i in range(10)]])
+    gone = deleted_detail(live(action("gone", body=body), deployed=False))
+    assert gone["head"][0] == "// gone"
+    assert gone["head"][2] == "\ufffd[31mred\ufffd"
+    assert gone["head"][3] == "y" * 119 + "…"
+    assert len(gone["head"]) == 5
+    assert gone["trigger"] == "post-login"
