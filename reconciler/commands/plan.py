@@ -16,7 +16,12 @@ from pathlib import Path
 import click
 
 from reconciler import output, planfile
-from reconciler.commands.common import plan_options, root_argument, var_file_option
+from reconciler.commands.common import (
+    manifest_root,
+    plan_options,
+    root_argument,
+    var_file_option,
+)
 from reconciler.commands.options import TenantArgs, tenant_options
 from reconciler.commands.targets import Target, env_option, open_target, resolve_targets
 from reconciler.errors import ReconcilerError
@@ -167,7 +172,7 @@ def report(outcomes: list[Outcome], fmt: str, detailed: bool, max_chars: int) ->
 )
 @plan_options
 def command(
-    root: str,
+    root: str | None,
     var_files: tuple[str, ...],
     tenant_args: TenantArgs,
     env_name: str | None,
@@ -184,6 +189,7 @@ def command(
     is the same as without it.
     """
     try:
+        root = manifest_root(root)
         targets = resolve_targets(root, env_name, tenant_args, var_files)
         if len(targets) == 1:
             outcomes = [Outcome(targets[0], plan=plan_target(root, targets[0], plan_opts))]
