@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,24 @@ def render(
 def failure_markdown(tenant: str, error: ReconcilerError) -> str:
     """The PR comment of a failed plan (same sticky marker), so the PR shows the failure."""
     return render_failure_markdown(tenant, [str(error)], int(error.exit_code)).rstrip("\n")
+
+
+def apply_hint(
+    path: str, given_root: str | None, target: Target, var_files: tuple[str, ...]
+) -> str:
+    """The `reconciler apply --plan` line to run next, with the flags this plan used (so it
+    works exactly as printed from the same directory)."""
+    words = ["reconciler", "apply", *([given_root] if given_root is not None else [])]
+    words += ["--plan", path]
+    if target.label is not None:
+        words += ["--env", target.label]
+    elif target.tenant_args.tenant is not None:
+        words += ["--tenant", target.tenant_args.tenant]
+    if target.tenant_args.ca_bundle is not None:
+        words += ["--ca-bundle", target.tenant_args.ca_bundle]
+    for var_file in var_files:
+        words += ["--var-file", var_file]
+    return shlex.join(words)
 
 
 def tenant_label(tenant_args: TenantArgs, env_name: str | None) -> str:
@@ -188,6 +207,7 @@ def command(
     that says what failed, with the comment marker, so the pull request shows it; the exit code
     is the same as without it.
     """
+    given_root = root
     try:
         root = manifest_root(root)
         targets = resolve_targets(root, env_name, tenant_args, var_files)
@@ -212,9 +232,8 @@ def command(
         if out:
             path = per_target_path(out, o.target, len(outcomes) > 1)
             write_plan_file(o.plan, path)
-            output.notice(
-                f"{prefix}plan saved to {path}; apply it with: reconciler apply --plan {path}"
-            )
+            hint = apply_hint(path, given_root, o.target, var_files)
+            output.notice(f"{prefix}plan saved to {path}; apply it with: {hint}")
         for reason in o.plan.blocked:
             output.error(f"{prefix}blocked: {reason}")
     return int(combine([o.code(detailed_exitcode) for o in outcomes]))
