@@ -9,6 +9,9 @@
         rate_limit: 2
 
 `--env NAME` selects one environment, `--env all` every one. Without the file, nothing changes.
+
+The same file in the current directory may name the manifest root (`root: actions`, relative to
+the file) for commands run without ROOT; its environments then apply to that root.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from reconciler.errors import ManifestError, Problem, ReconcilerError
 from reconciler.manifest.loader import CONFIG_FILES
 from reconciler.manifest.problems import did_you_mean
 from reconciler.manifest.schema import validate_document
-from reconciler.manifest.yamlload import load_yaml
+from reconciler.manifest.yamlload import Document, load_yaml
 
 SCHEMA = "environments.schema.json"
 ALL = "all"
@@ -54,13 +57,56 @@ class Environment:
         return out
 
 
-def config_file(root: str | Path) -> Path | None:
-    base = Path(root)
-    if base.is_file():
-        base = base.parent
+def _config_in(base: Path) -> Path | None:
     for name in sorted(CONFIG_FILES):
         if (base / name).is_file():
             return base / name
+    return None
+
+
+def read_config(path: Path) -> Document:
+    """reconciler.yaml parsed and checked against its schema, or a ManifestError."""
+    doc, problems = load_yaml(path, path.name)
+    if doc is None or problems:
+        raise ManifestError(problems)
+    schema_problems = [p for _, p in validate_document(doc, SCHEMA)]
+    if schema_problems:
+        raise ManifestError(schema_problems)
+    return doc
+
+
+def configured_root(cwd: Path = Path(".")) -> str | None:
+    """`root:` of reconciler.yaml in `cwd`, resolved against the file's directory (checked to
+    exist), or None without the file or the key."""
+    path = _config_in(cwd)
+    if path is None:
+        return None
+    doc = read_config(path)
+    value = doc.data.get("root")
+    if value is None:
+        return None
+    root = os.path.normpath(path.parent / str(value))
+    if not Path(root).exists():
+        mark = doc.mark(("root",))
+        message = f"manifest root not found: {value}"
+        raise ManifestError([Problem(path.name, mark.line, mark.column, "root", message)])
+    return root
+
+
+def config_file(root: str | Path) -> Path | None:
+    """reconciler.yaml at the manifest root, else the one in the current directory whose
+    `root:` names this root."""
+    base = Path(root)
+    if base.is_file():
+        base = base.parent
+    found = _config_in(base)
+    if found is not None:
+        return found
+    here = _config_in(Path("."))
+    if here is not None and base.resolve() != Path(".").resolve():
+        named = configured_root()
+        if named is not None and Path(named).resolve() == base.resolve():
+            return here
     return None
 
 
@@ -69,14 +115,9 @@ def load_environments(root: str | Path) -> list[Environment]:
     path = config_file(root)
     if path is None:
         return []
-    doc, problems = load_yaml(path, path.name)
-    if doc is None or problems:
-        raise ManifestError(problems)
-    schema_problems = [p for _, p in validate_document(doc, SCHEMA)]
-    if schema_problems:
-        raise ManifestError(schema_problems)
+    doc = read_config(path)
     out: list[Environment] = []
-    for name, raw in doc.data["environments"].items():
+    for name, raw in doc.data.get("environments", {}).items():
         var_file = raw.get("var_file")
         if var_file is not None:
             var_file = os.path.normpath(path.parent / var_file)
@@ -102,7 +143,9 @@ def select(root: str | Path, name: str) -> list[Environment]:
     """`--env NAME` or `--env all`: the environments to run, or a clear error."""
     environments = load_environments(root)
     if not environments:
-        raise ReconcilerError(f"--env {name}: no reconciler.yaml at the manifest root {root}")
+        raise ReconcilerError(
+            f"--env {name}: no environments in a reconciler.yaml at the manifest root {root}"
+        )
     if name == ALL:
         return environments
     for env in environments:

@@ -24,13 +24,21 @@ from reconciler.errors import GuardError
 from reconciler.manifest import load_manifests
 from reconciler.model import DesiredState, LiveState, Trigger
 from reconciler.plan import Plan, PlanOptions, make_plan
+from reconciler.rootdir import DefaultRoot
 
 
 def load_desired(
     root: str | Path, var_files: Sequence[str | Path] = (), *, node_check: bool = True
 ) -> DesiredState:
-    """Load, validate and resolve the manifests (secret values registered with the masker)."""
-    return load_manifests(root, resolve=True, var_files=var_files, node_check=node_check)
+    """Load, validate and resolve the manifests (secret values registered with the masker).
+    An implicit root (DefaultRoot: no ROOT given) skips YAML that is clearly not a manifest."""
+    return load_manifests(
+        root,
+        resolve=True,
+        var_files=var_files,
+        node_check=node_check,
+        skip_foreign=isinstance(root, DefaultRoot),
+    )
 
 
 def read_tenant(
@@ -49,12 +57,15 @@ def revalidate(
     validate the manifests again against the live one (no second node check)."""
     if not live.triggers or set(live.triggers) == set(BUILTIN_TRIGGERS):
         return desired
+    # skip_foreign: the first load already refused foreign files unless the root was
+    # implicit, so skipping them here changes nothing for an explicit root.
     return load_manifests(
         desired.root,
         resolve=True,
         var_files=var_files,
         catalogue=Catalogue(live.triggers),
         node_check=False,
+        skip_foreign=True,
     )
 
 

@@ -15,7 +15,12 @@ import click
 
 from reconciler import output, planfile
 from reconciler.apply import ApplyResult
-from reconciler.commands.common import plan_options, root_argument, var_file_option
+from reconciler.commands.common import (
+    manifest_root,
+    plan_options,
+    root_argument,
+    var_file_option,
+)
 from reconciler.commands.options import TenantArgs, tenant_options
 from reconciler.commands.plan import per_target_path, render
 from reconciler.commands.progress import Progress
@@ -160,7 +165,7 @@ def apply_all(targets: list[Target], s: Settings) -> ExitCode:
 @click.option("--journal", metavar="FILE", help="Append one JSON line per step event to FILE.")
 @plan_options
 def command(
-    root: str,
+    root: str | None,
     var_files: tuple[str, ...],
     tenant_args: TenantArgs,
     env_name: str | None,
@@ -171,6 +176,7 @@ def command(
     plan_opts: PlanOptions,
 ) -> int:
     """Make the tenant match the manifests."""
+    root = manifest_root(root)
     targets = resolve_targets(root, env_name, tenant_args, var_files)
     settings = Settings(
         root, plan_file, auto_approve, parallelism, journal, plan_opts, many=len(targets) > 1

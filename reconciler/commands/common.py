@@ -9,15 +9,30 @@ from typing import Any, TypeVar
 
 import click
 
+from reconciler import output
 from reconciler.plan import PlanOptions
+from reconciler.rootdir import resolve_root
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def root_argument(func: F) -> F:
+    """ROOT, optional: the command resolves None with `manifest_root`."""
     return click.argument(
-        "root", default=".", type=click.Path(exists=True, file_okay=True, dir_okay=True)
+        "root",
+        required=False,
+        default=None,
+        type=click.Path(exists=True, file_okay=True, dir_okay=True),
     )(func)
+
+
+def manifest_root(given: str | None) -> str:
+    """ROOT, else `root:` of ./reconciler.yaml, else the current directory when it holds
+    manifests (naming the YAML files skipped as not manifests)."""
+    root, warning = resolve_root(given)
+    if warning:
+        output.warn(warning)
+    return root
 
 
 def out_options(func: F) -> F:

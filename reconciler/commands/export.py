@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -49,8 +50,18 @@ def command(out: Path, force: bool, tenant_args: TenantArgs) -> int:
         force=force,
         nothing=f"nothing to export: tenant {live.tenant} has no custom actions or bindings",
         next_step=f"next: copy {out / ENV_FILE} to {out / '.env'} and fill in every value, "
-        f"then run:\n  reconciler plan {out} --var-file {out / '.env'}",
+        f"then run:\n  {plan_hint(out, tenant_args)}",
     )
+
+
+def plan_hint(out: Path, tenant_args: TenantArgs) -> str:
+    """The plan command to run after export, against the same tenant (works as printed)."""
+    words = ["reconciler", "plan", str(out), "--var-file", str(out / ".env")]
+    if tenant_args.tenant is not None:
+        words += ["--tenant", tenant_args.tenant]
+    if tenant_args.ca_bundle is not None:
+        words += ["--ca-bundle", tenant_args.ca_bundle]
+    return shlex.join(words)
 
 
 def write_bundle(bundle: Bundle, out: Path, *, force: bool, nothing: str, next_step: str) -> int:

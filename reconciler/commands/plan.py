@@ -8,6 +8,8 @@ else any guard 3, else any change 2 (with --detailed-exitcode), else 0.
 from __future__ import annotations
 
 import json
+import os
+import shlex
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,14 +17,25 @@ from pathlib import Path
 import click
 
 from reconciler import output, planfile
-from reconciler.commands.common import plan_options, root_argument, var_file_option
+from reconciler.commands.common import (
+    manifest_root,
+    plan_options,
+    root_argument,
+    var_file_option,
+)
 from reconciler.commands.options import TenantArgs, tenant_options
 from reconciler.commands.targets import Target, env_option, open_target, resolve_targets
 from reconciler.errors import ReconcilerError
 from reconciler.exitcodes import ExitCode, combine
 from reconciler.masking import mask
 from reconciler.plan import Plan, PlanOptions, exit_code
-from reconciler.render import render_json, render_markdown, render_text
+from reconciler.render import (
+    GITHUB_LIMIT,
+    render_failure_markdown,
+    render_json,
+    render_markdown,
+    render_text,
+)
 from reconciler.workflow import load_desired, plan_tenant
 
 EPILOG = """\b
@@ -34,12 +47,43 @@ Examples:
 """
 
 
-def render(plan: Plan, fmt: str) -> str:
+def render(
+    plan: Plan, fmt: str, *, max_chars: int = GITHUB_LIMIT, full_plan: str | None = None
+) -> str:
     if fmt == "json":
         return render_json(plan)
     if fmt == "markdown":
-        return render_markdown(plan)
+        return render_markdown(plan, limit=max_chars, full_plan=full_plan)
     return render_text(plan, color=output.use_color())
+
+
+def failure_markdown(tenant: str, error: ReconcilerError) -> str:
+    """The PR comment of a failed plan (same sticky marker), so the PR shows the failure."""
+    return render_failure_markdown(tenant, [str(error)], int(error.exit_code)).rstrip("\n")
+
+
+def apply_hint(
+    path: str, given_root: str | None, target: Target, var_files: tuple[str, ...]
+) -> str:
+    """The `reconciler apply --plan` line to run next, with the flags this plan used (so it
+    works exactly as printed from the same directory)."""
+    words = ["reconciler", "apply", *([given_root] if given_root is not None else [])]
+    words += ["--plan", path]
+    if target.label is not None:
+        words += ["--env", target.label]
+    elif target.tenant_args.tenant is not None:
+        words += ["--tenant", target.tenant_args.tenant]
+    if target.tenant_args.ca_bundle is not None:
+        words += ["--ca-bundle", target.tenant_args.ca_bundle]
+    for var_file in var_files:
+        words += ["--var-file", var_file]
+    return shlex.join(words)
+
+
+def tenant_label(tenant_args: TenantArgs, env_name: str | None) -> str:
+    if env_name is not None and tenant_args.tenant is None:
+        return f"environment {env_name}"
+    return tenant_args.tenant or os.environ.get("AUTH0_DOMAIN", "")
 
 
 def write_plan_file(plan: Plan, path: str) -> None:
@@ -90,7 +134,7 @@ def plan_all(root: str, targets: list[Target], options: PlanOptions) -> list[Out
         return list(pool.map(one, targets))
 
 
-def report(outcomes: list[Outcome], fmt: str, detailed: bool) -> None:
+def report(outcomes: list[Outcome], fmt: str, detailed: bool, max_chars: int) -> None:
     """The combined report of several environments, in reconciler.yaml order."""
     if fmt == "json":
         doc = {
@@ -102,7 +146,12 @@ def report(outcomes: list[Outcome], fmt: str, detailed: bool) -> None:
     for o in outcomes:
         heading = f"## {o.target.title}" if fmt == "markdown" else f"=== {o.target.title} ==="
         output.echo(heading)
-        output.echo(render(o.plan, fmt).rstrip("\n") if o.plan else f"error: {o.error}")
+        if o.plan is not None:
+            output.echo(render(o.plan, fmt, max_chars=max_chars).rstrip("\n"))
+        elif fmt == "markdown" and o.error is not None:
+            output.echo(failure_markdown(o.target.title, o.error))
+        else:
+            output.echo(f"error: {o.error}")
         output.echo()
     output.echo("Environments:")
     for o in outcomes:
@@ -130,28 +179,51 @@ def report(outcomes: list[Outcome], fmt: str, detailed: bool) -> None:
 )
 @click.option("--out", metavar="PLANFILE", help="Also save the plan (JSON) for `apply --plan`.")
 @click.option(
+    "--max-chars",
+    type=click.IntRange(min=1000),
+    default=GITHUB_LIMIT,
+    show_default=True,
+    metavar="N",
+    help="Markdown: shrink the comment to at most N characters (GitHub 65536, GitLab 1000000).",
+)
+@click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes (0 when none)."
 )
 @plan_options
 def command(
-    root: str,
+    root: str | None,
     var_files: tuple[str, ...],
     tenant_args: TenantArgs,
     env_name: str | None,
     fmt: str,
     out: str | None,
+    max_chars: int,
     detailed_exitcode: bool,
     plan_opts: PlanOptions,
 ) -> int:
-    """Show what apply would change in the tenant, without changing anything."""
-    targets = resolve_targets(root, env_name, tenant_args, var_files)
+    """Show what apply would change in the tenant, without changing anything.
+
+    With --format markdown, a failure (bad manifests, API error) still prints a Markdown body
+    that says what failed, with the comment marker, so the pull request shows it; the exit code
+    is the same as without it.
+    """
+    given_root = root
+    try:
+        root = manifest_root(root)
+        targets = resolve_targets(root, env_name, tenant_args, var_files)
+        if len(targets) == 1:
+            outcomes = [Outcome(targets[0], plan=plan_target(root, targets[0], plan_opts))]
+    except ReconcilerError as exc:
+        if fmt == "markdown":
+            output.echo(failure_markdown(tenant_label(tenant_args, env_name), exc))
+        raise
     if len(targets) == 1:
-        outcomes = [Outcome(targets[0], plan=plan_target(root, targets[0], plan_opts))]
         assert outcomes[0].plan is not None
-        output.echo(render(outcomes[0].plan, fmt).rstrip("\n"))
+        text = render(outcomes[0].plan, fmt, max_chars=max_chars, full_plan=out)
+        output.echo(text.rstrip("\n"))
     else:
         outcomes = plan_all(root, targets, plan_opts)
-        report(outcomes, fmt, detailed_exitcode)
+        report(outcomes, fmt, detailed_exitcode, max_chars)
     for o in outcomes:
         prefix = f"{o.target.label}: " if o.target.label and len(outcomes) > 1 else ""
         if o.plan is None:
@@ -160,9 +232,8 @@ def command(
         if out:
             path = per_target_path(out, o.target, len(outcomes) > 1)
             write_plan_file(o.plan, path)
-            output.notice(
-                f"{prefix}plan saved to {path}; apply it with: reconciler apply --plan {path}"
-            )
+            hint = apply_hint(path, given_root, o.target, var_files)
+            output.notice(f"{prefix}plan saved to {path}; apply it with: {hint}")
         for reason in o.plan.blocked:
             output.error(f"{prefix}blocked: {reason}")
     return int(combine([o.code(detailed_exitcode) for o in outcomes]))

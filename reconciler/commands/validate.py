@@ -7,8 +7,10 @@ from pathlib import Path
 import click
 
 from reconciler import output
+from reconciler.commands.common import manifest_root
 from reconciler.exitcodes import ExitCode
 from reconciler.manifest import load_manifests
+from reconciler.rootdir import DefaultRoot
 
 EPILOG = """\b
 Examples:
@@ -18,7 +20,7 @@ Examples:
 
 
 @click.command(name="validate", epilog=EPILOG)
-@click.argument("root", default=".", type=click.Path(path_type=Path))
+@click.argument("root", required=False, default=None)
 @click.option(
     "--resolve",
     is_flag=True,
@@ -32,16 +34,24 @@ Examples:
     help="dotenv file (KEY=value) with variables for --resolve; overrides the environment, "
     "later files win. Repeatable.",
 )
-def command(root: Path, resolve: bool, var_files: tuple[Path, ...]) -> int:
-    """Validate the manifests under ROOT (default: the current directory).
+def command(root: str | None, resolve: bool, var_files: tuple[Path, ...]) -> int:
+    """Validate the manifests under ROOT (default: root: in ./reconciler.yaml, else the current
+    directory, skipping YAML files that are clearly not manifests).
 
     Checks the YAML against the JSON Schema, the code files, the tenant limits, the trigger
     catalogue, the handler each trigger calls, and `node --check` when node is on PATH.
     Reports every problem of every file, then exits 1.
     """
     notices: list[str] = []
+    root = manifest_root(root)
     try:
-        state = load_manifests(root, resolve=resolve, var_files=var_files, notices=notices)
+        state = load_manifests(
+            root,
+            resolve=resolve,
+            var_files=var_files,
+            notices=notices,
+            skip_foreign=isinstance(root, DefaultRoot),
+        )
     finally:
         for line in notices:
             output.notice(line)

@@ -18,7 +18,6 @@ from reconciler.diff.types import (
     ORPHAN,
     SECRET_ADDED,
     SECRET_REMOVED,
-    SECRET_VALUE_CHANGED,
     UNDEPLOYED_DASHBOARD_DRAFT,
     UNMANAGED,
     ActionDiff,
@@ -77,8 +76,11 @@ class _Digests:
             if covered is None or changed is None or name not in covered:
                 out[name] = UNKNOWN
             elif name in changed:
-                out[name] = "value changed"
+                out[name] = NEW_VALUE
         return dict(sorted(out.items()))
+
+
+NEW_VALUE = "new value"  # a secret whose value in the var file or environment changed
 
 
 def _field_diff(
@@ -222,7 +224,7 @@ def diff_desired(desired: DesiredAction, live: LiveAction | None) -> ActionDiff:
         label = f"deployed version {version.number}"
         diff = _field_diff(v_code, v_shape, desired, want, v_secrets, label)
 
-    drift = _drift(live, code, info, version, v_code, v_info, desired, want, draft_secrets)
+    drift = _drift(live, code, info, version, v_code, v_info, desired, want)
     return ActionDiff(
         name=desired.name,
         status=MANAGED if info is not None else ADOPT,
@@ -269,7 +271,6 @@ def _drift(
     v_info: TrailerInfo | None,
     desired: DesiredAction,
     want: Mapping[str, Any],
-    draft_secrets: Mapping[str, str],
 ) -> tuple[Drift, ...]:
     if info is None:
         return ()
@@ -304,13 +305,9 @@ def _drift(
                     "this plan overwrites it",
                 )
             )
-    for name, change in draft_secrets.items():
-        if change == "value changed":
-            out.append(
-                Drift(
-                    SECRET_VALUE_CHANGED, f"secret {name}: value differs from the one last written"
-                )
-            )
+    # A secret value that differs from the digest reconciler last wrote is a change of the
+    # input (var file / environment), never drift: values are write-only, so a dashboard edit
+    # of a value cannot be seen at all. The field diff says "new value" instead.
     covered = digest_names(info.secrets)
     if covered is not None:
         live_names = {s.name for s in live.secrets}

@@ -21,6 +21,7 @@ from reconciler.manifest.bindings import (
     check_binding_owners,
 )
 from reconciler.manifest.context import Context, Entry
+from reconciler.manifest.foreign import nothing_message, split_foreign
 from reconciler.manifest.interpolate import Variables, read_var_files
 from reconciler.manifest.lint import CodeCheck
 from reconciler.manifest.problems import KeyPath
@@ -135,6 +136,7 @@ def load_manifests(
     catalogue: Catalogue | None = None,
     node_check: bool = True,
     notices: list[str] | None = None,
+    skip_foreign: bool = False,
 ) -> DesiredState:
     """Load, merge and check every manifest under `root` (a directory or one file).
 
@@ -146,9 +148,16 @@ def load_manifests(
     With `node_check`, `node --check` runs on every code file when `node` is on PATH.
     `notices`, when given, receives informational one-line messages (node not found, deprecated
     trigger versions); the loader itself never prints.
+    With `skip_foreign` (the implicit root: no ROOT given), YAML files that are clearly not
+    manifests (reconciler.manifest.foreign) are left out instead of reported as errors; the
+    CLI names them once.
     """
     root_path = Path(root)
     root_dir, files = discover(root_path)
+    if skip_foreign and root_path.is_dir():
+        files, foreign = split_foreign(files)
+        if not files:
+            raise _root_problem(root_path, nothing_message(foreign))
     ctx = Context(root_dir, catalogue or Catalogue(), None)
     if resolve:
         values, var_problems = read_var_files(var_files)

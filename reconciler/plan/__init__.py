@@ -109,6 +109,8 @@ def make_plan(
     builder.wait_build()
     changes.extend(builder.rebinds(state.bindings, desired))
     builder.deletes()
+    if not options.targets:
+        warnings.extend(builder.unowned_notes({b.trigger for b in desired.bindings}))
     changes.sort(key=lambda c: (c.kind != "action", c.name))
 
     blocked = list(builder.blocked)

@@ -9,9 +9,32 @@ from reconciler.diff.bindings import positions
 from reconciler.diff.types import JSON
 from reconciler.model import DesiredAction, DesiredState, LiveAction, LiveState
 from reconciler.plan.types import Change, Step, bindings_digest
-from reconciler.trailer import with_trailer
+from reconciler.trailer import strip_trailer, with_trailer
 
 PHASES = {"create": 0, "update": 0, "wait_build": 1, "deploy": 2, "rebind": 3, "delete": 4}
+HEAD_LINES, HEAD_WIDTH = 5, 120
+
+
+def _printable(line: str) -> str:
+    line = "".join(ch if ch.isprintable() or ch == "\t" else "\ufffd" for ch in line)
+    return line if len(line) <= HEAD_WIDTH else line[: HEAD_WIDTH - 1] + "…"
+
+
+def deleted_detail(live: LiveAction) -> JSON:
+    """What a delete removes, for the plan: trigger, deployed version, code size, first lines
+    (the tenant's code without the trailer; control characters replaced)."""
+    code, _ = strip_trailer(live.code)
+    lines = code.splitlines()
+    head = [_printable(line) for line in lines if line.strip()][:HEAD_LINES]
+    version = live.deployed_version
+    return {
+        "trigger": live.trigger,
+        "trigger_version": live.trigger_version,
+        "deployed_version": version.number if version is not None and version.deployed else None,
+        "code_bytes": len(code.encode("utf-8")),
+        "code_lines": len(lines),
+        "head": head,
+    }
 
 
 def action_preconditions(live: LiveAction | None) -> JSON:
@@ -110,7 +133,8 @@ class Builder:
         self.deleting[live.id] = live
         precond = action_preconditions(live)
         reason = "; ".join(ad.reasons)
-        return Change(f"action.{ad.name}", ("delete",), reason, {}, (), precond)
+        diff = {"deleted": deleted_detail(live)}
+        return Change(f"action.{ad.name}", ("delete",), reason, diff, (), precond)
 
     # ----------------------------------------------------------------------- bindings
 
@@ -197,6 +221,32 @@ class Builder:
             precond = {"digest": bindings_digest(tb.entries)}
             changes.append(Change(address, ("rebind",), reason, diff, (), precond))
         return changes
+
+    def unowned_notes(self, owned: set[str]) -> list[str]:
+        """Triggers that bind managed actions but are not listed under `bindings:` (e.g. removed
+        from bindings.yaml): the plan does not own them, so their live bindings stay as they are
+        (apart from actions being deleted, which are unbound first). Say so."""
+        out: list[str] = []
+        for tb in self.live.bindings:
+            if tb.trigger in owned:
+                continue
+            managed = sorted(
+                {
+                    e.action_name
+                    for e in tb.entries
+                    if e.action_id not in self.deleting
+                    and (a := self.live_by_name.get(e.action_name)) is not None
+                    and strip_trailer(a.code)[1] is not None
+                }
+            )
+            if not managed:
+                continue
+            out.append(
+                f"bindings.{tb.trigger}: not listed under bindings in the manifests, so its "
+                f"live bindings are left as they are (still bound: {', '.join(managed)}); "
+                f"list it as `{tb.trigger}: []` to unbind them"
+            )
+        return out
 
     def deletes(self) -> None:
         rebinds = {s.payload["trigger"] for s in self.steps if s.kind == "rebind"}

@@ -108,11 +108,27 @@ def attribute_lines(change: Change) -> list[str]:
     code = diff.get("code")
     if code is not None and "lines" in code:
         lines.append(f"code: {code['lines']} lines from {code['file']}")
+    lines.extend(deleted_lines(diff.get("deleted")))
     if "delete" in change.actions and change.preconditions.get("id"):
         lines.append(f"action id: {change.preconditions['id']}")
     if "positions" in diff:
         lines.extend(binding_lines(diff["positions"]))
     return lines
+
+
+def deleted_lines(gone: dict[str, Any] | None) -> list[str]:
+    """What a delete removes: trigger, deployed version, code size and its first lines."""
+    if not gone:
+        return []
+    version = gone["deployed_version"]
+    deployed = "never deployed" if version is None else f"deployed version {version}"
+    head = gone["head"]
+    first = f"; first {len(head)} non-empty lines:" if head else ""
+    return [
+        f"deletes: {gone['trigger']} {gone['trigger_version']} action, {deployed}",
+        f"code: {gone['code_lines']} lines, {gone['code_bytes']} bytes{first}",
+        *(f"  | {line}" for line in head),
+    ]
 
 
 def _scalar(value: Any) -> str:

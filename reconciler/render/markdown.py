@@ -1,9 +1,11 @@
 """The pull-request comment: a hidden header for finding it again, the summary table first,
 banners for deletes, targeting and guards, then one <details> per resource.
 
-The whole comment stays under `limit` characters (GitHub allows 65,536) by degrading in steps:
-full diffs -> diffs without context -> one line per resource -> summary only. Each step says what
-it left out, and nothing is ever cut inside a line or a fence.
+The whole comment stays under `limit` characters (GitHub allows 65,536, GitLab 1,000,000) by
+degrading in steps: full diffs -> diffs without context lines -> the largest diffs shortened to
+one line each, largest first, until it fits (every delete and every smaller diff stays in full)
+-> one line per resource -> summary only. Each step says exactly what it left out and where the
+full plan is, and nothing is ever cut inside a line or a fence.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import html
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from reconciler.plan import SUMMARY_KEYS, Change, Plan
 from reconciler.render.common import (
@@ -28,8 +31,26 @@ from reconciler.render.common import (
 )
 
 GITHUB_LIMIT = 65536
+GITLAB_LIMIT = 1_000_000
 FULL, NO_CONTEXT, PER_RESOURCE, SUMMARY_ONLY = range(4)
-_RERUN = "Run `reconciler plan` (or read the JSON plan artifact) for the full plan."
+_RERUN = "Pass `--out FILE` to save the full plan (JSON) as a job artifact."
+_NAMED = 20  # shortened resources named in the note; the rest are counted
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How much of the plan one rendering shows."""
+
+    level: int
+    shortened: tuple[str, ...] = ()  # addresses shown as one line (largest diffs first)
+    limit: int = GITHUB_LIMIT
+    full_plan: str | None = None  # where the full plan is (the --out file), when known
+
+
+def _where_full(layout: Layout) -> str:
+    if layout.full_plan:
+        return f"The full plan is in the plan file {_code(layout.full_plan)} (the job artifact)."
+    return _RERUN
 
 
 def hidden_header(plan: Plan) -> str:
@@ -101,7 +122,30 @@ def _one_line(change: Change) -> str:
     )
 
 
-def _render(plan: Plan, level: int) -> str:
+def _notes(plan: Plan, layout: Layout, changes: list[Change]) -> list[str]:
+    level, fit = layout.level, f"to fit the comment limit of {layout.limit:,} characters"
+    notes = {
+        NO_CONTEXT: "Unchanged context lines were left out of the code diffs",
+        PER_RESOURCE: f"The diffs of {len(changes)} resources were left out",
+        SUMMARY_ONLY: f"The details of {len(changes)} resources were left out",
+    }
+    if level not in notes or not changes:
+        return []
+    text = f"{notes[level]} {fit}."
+    if layout.shortened:
+        names = ", ".join(_code(a) for a in layout.shortened[:_NAMED])
+        more = len(layout.shortened) - _NAMED
+        names += f" and {more} more" if more > 0 else ""
+        kept = sum("delete" not in c.actions for c in changes) - len(layout.shortened)
+        text += (
+            f" The {len(layout.shortened)} largest diffs were shortened to one line each: "
+            f"{names}. Every delete and the other {kept} diffs are shown in full."
+        )
+    return _callout("NOTE", f"{text} {_where_full(layout)}")
+
+
+def _render(plan: Plan, layout: Layout) -> str:
+    level = layout.level
     out = [hidden_header(plan), f"## reconciler plan for {_code(plan.tenant)}", ""]
     if plan.blocked:
         out += _callout(
@@ -119,13 +163,7 @@ def _render(plan: Plan, level: int) -> str:
     done = plan.has_changes or plan.blocked
     out += [f"**{summary_line(plan)}**" if done else empty_message(plan), ""]
     changes = planned(plan)
-    left_out = {
-        NO_CONTEXT: "Unchanged context lines were left out of the code diffs",
-        PER_RESOURCE: f"The diffs of {len(changes)} resources were left out",
-        SUMMARY_ONLY: f"The details of {len(changes)} resources were left out",
-    }
-    if level in left_out and changes:
-        out += _callout("NOTE", f"{left_out[level]} to fit GitHub's comment limit. {_RERUN}")
+    out += _notes(plan, layout, changes)
     if level == SUMMARY_ONLY:
         return "\n".join(out)
     drift = drifted(plan)
@@ -138,7 +176,12 @@ def _render(plan: Plan, level: int) -> str:
     if changes:
         out += ["### Changes", ""]
         for change in changes:
-            out += [_one_line(change)] if level == PER_RESOURCE else _details(change, level)
+            if level == PER_RESOURCE:
+                out.append(_one_line(change))
+            elif change.address in layout.shortened:
+                out += [_one_line(change), ""]
+            else:
+                out += _details(change, level)
         if level == PER_RESOURCE:
             out.append("")
     waiting = unplanned_deletes(plan)
@@ -155,9 +198,9 @@ def _render(plan: Plan, level: int) -> str:
     return "\n".join(out)
 
 
-def _fit(text: str, limit: int) -> str:
+def _fit(text: str, limit: int, where: str) -> str:
     """Last resort for a summary that is still too long: whole lines only, then a note."""
-    note = f"\n\n_The rest of this summary was left out to fit the comment limit. {_RERUN}_"
+    note = f"\n\n_The rest of this summary was left out to fit the comment limit. {where}_"
     kept: list[str] = []
     size = len(note)
     for line in text.split("\n"):
@@ -168,10 +211,45 @@ def _fit(text: str, limit: int) -> str:
     return "\n".join(kept) + note
 
 
-def render_markdown(plan: Plan, *, limit: int = GITHUB_LIMIT) -> str:
-    """The PR comment, at most `limit` characters."""
-    for level in (FULL, NO_CONTEXT, PER_RESOURCE, SUMMARY_ONLY):
-        text = _render(plan, level) + "\n"
+def _shorten_largest(plan: Plan, base: Layout) -> str | None:
+    """Diffs without context, then the largest diffs one line each (largest first) until the
+    comment fits; deletes are never shortened. None when even that does not fit."""
+    sizes = {
+        c.address: len("\n".join(_details(c, NO_CONTEXT))) - len(_one_line(c))
+        for c in planned(plan)
+        if "delete" not in c.actions
+    }
+    order = sorted(sizes, key=lambda a: (-sizes[a], a))
+    text = _render(plan, base) + "\n"
+    excess = len(text) - base.limit
+    count = 0
+    while count < len(order):
+        saved = 0
+        while count < len(order) and saved < excess:  # estimate, then check by rendering
+            saved += sizes[order[count]]
+            count += 1
+        shortened = tuple(sorted(order[:count], key=order.index))
+        layout = Layout(NO_CONTEXT, shortened, base.limit, base.full_plan)
+        text = _render(plan, layout) + "\n"
+        excess = len(text) - base.limit
+        if excess <= 0:
+            return text
+    return None
+
+
+def render_markdown(plan: Plan, *, limit: int = GITHUB_LIMIT, full_plan: str | None = None) -> str:
+    """The PR comment, at most `limit` characters. `full_plan`: where the full plan is saved
+    (the --out file), named when something is left out."""
+    for level in (FULL, NO_CONTEXT):
+        text = _render(plan, Layout(level, (), limit, full_plan)) + "\n"
         if len(text) <= limit:
             return text
-    return _fit(_render(plan, SUMMARY_ONLY), limit - 1) + "\n"
+    shortened = _shorten_largest(plan, Layout(NO_CONTEXT, (), limit, full_plan))
+    if shortened is not None:
+        return shortened
+    for level in (PER_RESOURCE, SUMMARY_ONLY):
+        text = _render(plan, Layout(level, (), limit, full_plan)) + "\n"
+        if len(text) <= limit:
+            return text
+    where = _where_full(Layout(SUMMARY_ONLY, (), limit, full_plan))
+    return _fit(_render(plan, Layout(SUMMARY_ONLY, (), limit, full_plan)), limit - 1, where) + "\n"

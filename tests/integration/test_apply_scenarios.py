@@ -89,7 +89,8 @@ def test_secret_value_change_is_shown_by_name_and_pushed(
     monkeypatch.setenv("QUOTA_API_TOKEN", "rotated-quota-token-1111")
     code, out, err = cli("plan", str(root), "--detailed-exitcode")
     assert code == 2
-    assert "secret QUOTA_API_TOKEN: value changed" in out
+    assert "secret QUOTA_API_TOKEN: new value" in out  # issue 14: an input change, not drift
+    assert "Drift" not in out
     assert "rotated-quota-token-1111" not in out + err
     converge(cli, root)
     assert api.actions()["m2m-quota"]["deployed_version"]["number"] == before + 1

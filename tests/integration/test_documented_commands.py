@@ -139,8 +139,8 @@ def run_documented(argv: list[str], root: Path, capsys: pytest.CaptureFixture[st
     ctx = parse_only(argv)
     if argv[:2] == ["emulator", "serve"]:
         return "parsed"
-    # a command that reads manifests from the default ROOT "." runs inside a manifest root
-    os.chdir(root / "actions" if ctx.params.get("root") == "." else root)
+    # a command that reads manifests from the default ROOT runs inside a manifest root
+    os.chdir(root / "actions" if ctx.params.get("root", "") in (None, ".") else root)
     capsys.readouterr()
     code = run(argv)
     out, err = capsys.readouterr()

@@ -264,14 +264,14 @@ def test_drift_undeployed_dashboard_draft() -> None:
     assert [d.category for d in plan.changes[0].drift] == ["undeployed-dashboard-draft"]
 
 
-def test_drift_secret_value_changed_names_the_secret() -> None:
+def test_secret_value_changed_is_a_planned_input_change_not_drift() -> None:
+    # issue 14: a new value in the var file or environment is a change of the input; the
+    # tenant did not move, so it is no longer reported as drift (changed on purpose)
     plan = plan_of("secret_value_changed")
     change = plan.changes[0]
     assert change.actions == ("update", "deploy")
-    assert change.diff["secrets"] == [{"name": "API_KEY", "change": "value changed"}]
-    assert change.drift == (
-        Drift("secret-value-changed", "secret API_KEY: value differs from the one last written"),
-    )
+    assert change.diff["secrets"] == [{"name": "API_KEY", "change": "new value"}]
+    assert change.drift == ()
     payload = plan.steps[0].payload
     assert payload["secrets"] == [
         {"name": "API_KEY", "var": "ENRICH_TOKEN_API_KEY"},

@@ -112,8 +112,11 @@ def test_markdown_for_100_actions_of_5kb_stays_under_the_limit_and_says_so() -> 
     assert "**Plan: 0 to create, 100 to update, 100 to deploy, 0 to rebind, 0 to delete.**" in (
         markdown
     )
-    assert "The diffs of 100 resources were left out to fit GitHub's comment limit." in markdown
-    assert "`~ action.action-099` update, deploy" in markdown
+    # issue 14: the largest diffs are shortened first instead of all 100 (changed on purpose)
+    assert "The 78 largest diffs were shortened to one line each: `action.action-000`" in markdown
+    assert "and 58 more. Every delete and the other 22 diffs are shown in full." in markdown
+    assert "`~ action.action-000` update, deploy" in markdown
+    assert markdown.count("<details>") == 22
     _well_formed(markdown)
 
 
@@ -122,7 +125,7 @@ def test_markdown_for_100_actions_of_5kb_stays_under_the_limit_and_says_so() -> 
     [
         (10**6, None),
         (12000, "Unchanged context lines were left out of the code diffs"),
-        (5000, "The diffs of 10 resources were left out"),
+        (5000, "The 6 largest diffs were shortened to one line each"),
         (1200, "The details of 10 resources were left out"),
         (500, "The rest of this summary was left out"),
     ],
@@ -180,3 +183,70 @@ def test_secret_value_in_a_desired_state_never_reaches_the_plan() -> None:
         plan = make_plan(desired, current, options=OPTIONS)
         for text in all_renderings(plan):
             assert value not in text
+
+
+def _mixed_plan() -> Plan:
+    """100 changed actions: 60 with big diffs, 30 with one-line diffs, 10 deleted."""
+    desired, live_actions = [], []
+    for i in range(90):
+        size = 4000 if i < 60 else 1
+        lines = [f"  const v{j} = {j}; // {'y' * 40}" for j in range(max(1, size // 50))]
+        new = [line + " // new" if j % 5 == 0 else line for j, line in enumerate(lines)]
+        old_action = action(f"act-{i:03d}", body="\n".join(lines))
+        desired.append(action(f"act-{i:03d}", body="\n".join(new)))
+        live_actions.append(live(old_action))
+    for i in range(10):
+        live_actions.append(live(action(f"gone-{i:02d}", body=f"  // removed {i}")))
+    options = replace(OPTIONS, allow_delete=True)
+    return make_plan(desired_state(desired), live_state(live_actions), options=options)
+
+
+def test_100_changed_actions_fit_max_chars_keeping_deletes_and_small_diffs() -> None:
+    plan = _mixed_plan()
+    assert plan.summary["update"] == 90
+    assert plan.summary["delete"] == 10
+    limit = 65536
+    markdown = render_markdown(plan, limit=limit, full_plan="plan.json")
+    assert len(markdown) <= limit
+    _well_formed(markdown)
+    for i in range(10):  # every delete in full
+        assert f"<summary><code>- action.gone-{i:02d}</code>" in markdown
+    for i in range(60, 90):  # every small diff in full, with its diff lines
+        assert f"<summary><code>~ action.act-{i:03d}</code>" in markdown
+        assert f"+  const v0 = 0; // {'y' * 40} // new" in markdown
+    big_in_full = [i for i in range(60) if f"<code>~ action.act-{i:03d}</code>" in markdown]
+    shortened = [i for i in range(60) if f"- `~ action.act-{i:03d}` update" in markdown]
+    assert sorted(big_in_full + shortened) == list(range(60))
+    assert shortened
+    note = (
+        "Unchanged context lines were left out of the code diffs to fit the comment limit of "
+        f"65,536 characters. The {len(shortened)} largest diffs were shortened to one line each: "
+        "`action.act-000`, `action.act-001`"
+    )
+    assert note in markdown
+    assert (
+        f"Every delete and the other {100 - 10 - len(shortened)} diffs are shown in full. "
+        "The full plan is in the plan file `plan.json` (the job artifact)."
+    ) in markdown
+
+
+@pytest.mark.parametrize("limit", [20000, 40000, 1_000_000])
+def test_max_chars_is_honoured_at_any_limit(limit: int) -> None:
+    markdown = render_markdown(_mixed_plan(), limit=limit)
+    assert len(markdown) <= limit
+    _well_formed(markdown)
+    if limit == 1_000_000:
+        assert "left out" not in markdown
+        assert markdown.count("<details>") == 100
+
+
+def test_delete_detail_replaces_control_characters_and_bounds_lines() -> None:
+    from reconciler.plan.steps import deleted_detail
+
+    body = "\n".join(["\x1b[31mred\x07", "y" * 300, "", *[f"l{i}" for i in range(10)]])
+    gone = deleted_detail(live(action("gone", body=body), deployed=False))
+    assert gone["head"][0] == "// gone"
+    assert gone["head"][2] == "\ufffd[31mred\ufffd"
+    assert gone["head"][3] == "y" * 119 + "…"
+    assert len(gone["head"]) == 5
+    assert gone["trigger"] == "post-login"
