@@ -4,7 +4,8 @@ Every network call of the tool goes through `Auth0Client`; nothing else builds U
 return the parsed JSON (dicts and lists of dicts, in the API's own shapes). Lists fetch every page
 with `per_page=100`, following `total` when the reply gives one (a short page with more to come
 is not the end; no extra empty-page request once all are in), else stopping on a short page
-(`more_pages`), and never sending `include_totals`. The client is thread-safe: the applier calls it from a thread pool.
+(`more_pages`), and never sending `include_totals`. The client is thread-safe: the applier
+calls it from a thread pool.
 """
 
 from __future__ import annotations

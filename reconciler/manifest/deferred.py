@@ -7,7 +7,7 @@ version is a warning; on content this plan would write it stays an error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from reconciler.errors import ManifestError, Problem
 from reconciler.model import DesiredAction, DesiredState, LiveAction, LiveState
@@ -35,12 +35,23 @@ def unchanged(desired: DesiredAction, live: Iterable[LiveAction]) -> bool:
 def settle(desired: DesiredState, live: LiveState) -> tuple[str, ...]:
     """The warnings for lints on unchanged live content; raises ManifestError listing the lints
     on new or changed content (each problem once, even when several actions share a file)."""
+    return settle_with(
+        desired,
+        lambda a: unchanged(a, live.action_named(a.name)),
+        "unchanged from the live action",
+    )
+
+
+def settle_with(
+    desired: DesiredState, is_unchanged: Callable[[DesiredAction], bool], why: str
+) -> tuple[str, ...]:
+    """`settle` with another judge of "unchanged" (offline: the record `export` wrote)."""
     errors: dict[Problem, None] = {}
     warnings: dict[str, None] = {}
     for lint in desired.lints:
         action = desired.action(lint.action)
-        if action is not None and unchanged(action, live.action_named(lint.action)):
-            warnings[f"{lint.problem} (unchanged from the live action, so not blocking)"] = None
+        if action is not None and is_unchanged(action):
+            warnings[f"{lint.problem} ({why}, so not blocking)"] = None
         else:
             errors[lint.problem] = None
     if errors:

@@ -210,8 +210,10 @@ def load_manifests(
                     ctx.lints.extend(Lint(owner, "syntax", failed) for owner in owners)
     if notices is not None:
         notices.extend(ctx.notices)
-    if ctx.problems:
-        raise ManifestError(ctx.problems)
+    if ctx.problems:  # every problem is reported; deferred lints too (nothing is settled)
+        raise ManifestError(
+            list(dict.fromkeys(ctx.problems + [x.problem for x in ctx.lints or ()]))
+        )
     state = DesiredState(
         root=str(root),
         actions=tuple(sorted(built, key=lambda a: a.name)),
