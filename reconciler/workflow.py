@@ -103,13 +103,13 @@ def check_saved_plan(plan: Plan, session: TenantSession, desired: DesiredState) 
         raise GuardError("this plan is blocked: " + "; ".join(plan.blocked))
     problems = secret_mismatches(plan, desired)
     live = read_tenant(session, desired)
-    settle(desired, live)  # the same lints that would block a fresh plan block this one
     problems += stale_resources(plan, live)
     if problems:
         raise GuardError(
             "the tenant changed since this plan was made; run plan again:\n  "
             + "\n  ".join(problems)
         )
+    settle(desired, live)  # the lints that would block a fresh plan block this one too
     return live
 
 

@@ -63,3 +63,23 @@ def test_apply_adopts_unchanged_live_content_with_warnings(
     assert "node --check: SyntaxError" in stderr
     assert "Warning" not in stdout
     assert api_writes(emu) == writes  # refused before any write
+
+
+def test_a_saved_plan_of_unchanged_live_content_applies(api: Api, cli: Cli, tmp_path: Path) -> None:
+    api.create(
+        {
+            "name": "legacy",
+            "supported_triggers": [{"id": "post-login", "version": "v3"}],
+            "runtime": "node22",
+            "code": CODE,
+        },
+        deploy=True,
+    )
+    root = manifests(tmp_path, CODE)
+    plan_file = tmp_path / "plan.json"
+    code, stdout, stderr = cli("plan", str(root), "--out", str(plan_file))
+    assert code == 0, stderr
+    assert stdout.count("Warning: ") == 2
+    code, stdout, stderr = cli("apply", str(root), "--plan", str(plan_file), "--auto-approve")
+    assert code == 0, stderr
+    assert "managed-by: reconciler" in api.actions()["legacy"]["code"]
