@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from reconciler.auth0.client import Auth0Client
-from reconciler.auth0.live import read_live, to_bindings
+from reconciler.auth0.live import name_bindings, read_live, to_bindings
 from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
 from reconciler.errors import ReconcilerError
 from reconciler.model import Dependency, LiveAction, LiveState
@@ -142,7 +142,7 @@ def read_for_export(client: Auth0Client, *, tenant: str) -> LiveState:
     extra = [t for t in catalogue.ids() if catalogue.is_trigger_bound(t) and t not in read]
     if not extra:
         return live
-    more = [to_bindings(t, client.get_bindings(t)) for t in extra]
+    more = [name_bindings(to_bindings(t, client.get_bindings(t)), live.actions) for t in extra]
     both = sorted((*live.bindings, *more), key=lambda b: b.trigger)
     return replace(live, bindings=tuple(both))
 
@@ -202,6 +202,12 @@ def bundle_from_live(live: LiveState) -> Bundle:
     for trigger in live.bindings:
         entries = []
         for entry in trigger.entries:
+            if not entry.action_name:
+                warnings.append(
+                    f"trigger {trigger.trigger}: binding {entry.id!r} names no "
+                    "action the tenant lists; left out of bindings.yaml"
+                )
+                continue
             external = entry.action_name not in exported
             note = ""
             if external:

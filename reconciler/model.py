@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reconciler.errors import Problem
+
 
 @dataclass(frozen=True, slots=True)
 class Location:
@@ -100,12 +102,25 @@ class Settings:
 
 
 @dataclass(frozen=True, slots=True)
+class Lint:
+    """A content check that Auth0 itself does not enforce on what a tenant already runs (a runtime
+    the trigger version no longer offers, code that does not export the handler, code that
+    `node --check` rejects): an error for content a plan would write, a warning for content
+    unchanged from the live action. Only a loader asked to defer them records them here."""
+
+    action: str  # the action's name
+    kind: str  # "runtime" | "handler" | "syntax"
+    problem: Problem
+
+
+@dataclass(frozen=True, slots=True)
 class DesiredState:
     root: str  # the manifest root as given (directory or file)
     actions: tuple[DesiredAction, ...]  # sorted by name
     bindings: tuple[DesiredTriggerBindings, ...]  # sorted by trigger id
     settings: Settings = Settings()
     digest: str = ""  # sha256 of the canonical manifests (no secret values)
+    lints: tuple[Lint, ...] = ()  # deferred content checks (load_manifests(defer_lints=True))
 
     def action(self, name: str) -> DesiredAction | None:
         for a in self.actions:

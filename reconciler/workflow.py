@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from reconciler.apply import (
@@ -22,6 +23,7 @@ from reconciler.auth0.tenant import TenantSession
 from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
 from reconciler.errors import GuardError
 from reconciler.manifest import load_manifests
+from reconciler.manifest.deferred import settle
 from reconciler.model import DesiredState, LiveState, Trigger
 from reconciler.plan import Plan, PlanOptions, make_plan
 from reconciler.rootdir import DefaultRoot
@@ -31,13 +33,16 @@ def load_desired(
     root: str | Path, var_files: Sequence[str | Path] = (), *, node_check: bool = True
 ) -> DesiredState:
     """Load, validate and resolve the manifests (secret values registered with the masker).
-    An implicit root (DefaultRoot: no ROOT given) skips YAML that is clearly not a manifest."""
+    An implicit root (DefaultRoot: no ROOT given) skips YAML that is clearly not a manifest.
+    The content lints are deferred (`desired.lints`): only the live tenant can tell whether they
+    block (`plan_tenant`, `check_saved_plan` settle them)."""
     return load_manifests(
         root,
         resolve=True,
         var_files=var_files,
         node_check=node_check,
         skip_foreign=isinstance(root, DefaultRoot),
+        defer_lints=True,
     )
 
 
@@ -54,19 +59,29 @@ def revalidate(
     desired: DesiredState, live: LiveState, var_files: Sequence[str | Path]
 ) -> DesiredState:
     """The tenant's own trigger catalogue wins over the built-in one: when they differ,
-    validate the manifests again against the live one (no second node check)."""
+    validate the manifests again against the live one (no second node check, so its syntax
+    lints are kept). A trigger id the tenant does not list keeps its built-in entries."""
     if not live.triggers or set(live.triggers) == set(BUILTIN_TRIGGERS):
         return desired
     # skip_foreign: the first load already refused foreign files unless the root was
     # implicit, so skipping them here changes nothing for an explicit root.
-    return load_manifests(
+    again = load_manifests(
         desired.root,
         resolve=True,
         var_files=var_files,
-        catalogue=Catalogue(live.triggers),
+        catalogue=live_catalogue(live.triggers),
         node_check=False,
         skip_foreign=True,
+        defer_lints=True,
     )
+    syntax = tuple(lint for lint in desired.lints if lint.kind == "syntax")
+    return replace(again, lints=again.lints + syntax)
+
+
+def live_catalogue(triggers: Sequence[Trigger]) -> Catalogue:
+    """The tenant's triggers, plus the built-in entries of trigger ids it does not list."""
+    listed = {t.id for t in triggers}
+    return Catalogue((*triggers, *(t for t in BUILTIN_TRIGGERS if t.id not in listed)))
 
 
 def plan_tenant(
@@ -77,7 +92,9 @@ def plan_tenant(
 ) -> tuple[DesiredState, LiveState, Plan]:
     live = read_tenant(session, desired)
     desired = revalidate(desired, live, var_files)
-    return desired, live, make_plan(desired, live, options=options)
+    warnings = settle(desired, live)  # raises for lints on content this plan would write
+    plan = make_plan(desired, live, options=options)
+    return desired, live, replace(plan, warnings=warnings + plan.warnings)
 
 
 def check_saved_plan(plan: Plan, session: TenantSession, desired: DesiredState) -> LiveState:
@@ -102,6 +119,7 @@ def check_saved_plan(plan: Plan, session: TenantSession, desired: DesiredState) 
             "the tenant changed since this plan was made; run plan again:\n  "
             + "\n  ".join(problems)
         )
+    settle(desired, live)  # the lints that would block a fresh plan block this one too
     return live
 
 

@@ -2,9 +2,10 @@
 
 Every network call of the tool goes through `Auth0Client`; nothing else builds URLs. Methods
 return the parsed JSON (dicts and lists of dicts, in the API's own shapes). Lists fetch every page
-with `per_page=100`, treating a missing `total`/`page` as 0, stopping on a short page or when
-`total` says the end is reached (never an extra empty-page request), and never sending
-`include_totals`. The client is thread-safe: the applier calls it from a thread pool.
+with `per_page=100`, following `total` when the reply gives one (a short page with more to come
+is not the end; no extra empty-page request once all are in), else stopping on a short page
+(`more_pages`), and never sending `include_totals`. The client is thread-safe: the applier
+calls it from a thread pool.
 """
 
 from __future__ import annotations
@@ -47,6 +48,20 @@ def same_content(a: Json, b: Json) -> bool:
         return key(a) == key(b)
     except (AttributeError, TypeError):
         return False
+
+
+def more_pages(have: int, last_page: int, total: Any) -> bool:
+    """Is there a next page to ask for, after a page of `last_page` items (`have` so far)?
+
+    With a positive integer `total`, it decides: a short page with more to come is not the end,
+    and none is asked for once all are in (real Auth0 pages may hold fewer than per_page). An
+    empty page always ends it. Without `total` (a recorded empty bindings page has none, and
+    `total: 0` is taken as missing), a short page ends it."""
+    if last_page == 0:
+        return False
+    if isinstance(total, int) and not isinstance(total, bool) and total > 0:
+        return have < total
+    return last_page >= PER_PAGE
 
 
 class Auth0Client:
@@ -125,9 +140,7 @@ class Auth0Client:
             if not isinstance(chunk, list) or not all(isinstance(i, dict) for i in chunk):
                 raise errormap.malformed("GET", path, 200, f"'{key}' is not a list of objects")
             items.extend(chunk)
-            total = body.get("total", 0)
-            total = total if isinstance(total, int) else 0
-            if len(chunk) < PER_PAGE or (total and (page + 1) * PER_PAGE >= total):
+            if not more_pages(len(items), len(chunk), body.get("total")):
                 break
         return items
 

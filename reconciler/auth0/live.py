@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from reconciler.auth0 import errormap
@@ -136,6 +137,21 @@ def to_bindings(trigger_id: str, raw: list[Json]) -> LiveTriggerBindings:
     return LiveTriggerBindings(trigger_id, tuple(entries))
 
 
+def name_bindings(
+    bindings: LiveTriggerBindings, actions: Iterable[LiveAction]
+) -> LiveTriggerBindings:
+    """Fill in the action name of a binding whose embedded action is cut down (no `name`) from
+    the action list, by id."""
+    if all(b.action_name for b in bindings.entries):
+        return bindings
+    names = {a.id: a.name for a in actions}
+    entries = tuple(
+        b if b.action_name else replace(b, action_name=names.get(b.action_id, ""))
+        for b in bindings.entries
+    )
+    return LiveTriggerBindings(bindings.trigger, entries)
+
+
 def is_managed(action: LiveAction) -> bool:
     """Carries a valid ownership trailer (the same test the diff uses) and is not marketplace."""
     return not action.marketplace and strip_trailer(action.code)[1] is not None
@@ -191,7 +207,9 @@ def read_live(
             triggers = tuple(to_trigger(t) for t in triggers_f.result())
         actions = sorted((to_action(a) for a in actions_f.result()), key=lambda a: (a.name, a.id))
         wanted = triggers_to_read(triggers, actions, owned, catalogue_triggers)
-        bindings = list(pool.map(lambda t: _bindings(client, t), wanted))
+        bindings = [
+            name_bindings(b, actions) for b in pool.map(lambda t: _bindings(client, t), wanted)
+        ]
     return LiveState(
         tenant=tenant,
         triggers=triggers,

@@ -10,6 +10,7 @@ import click
 from reconciler import output
 from reconciler.commands.common import out_options
 from reconciler.commands.options import TenantArgs, open_from_args, tenant_options
+from reconciler.errors import ReconcilerError
 from reconciler.exitcodes import ExitCode
 from reconciler.export import (
     ENV_FILE,
@@ -21,6 +22,7 @@ from reconciler.export import (
     summary,
     write_tree,
 )
+from reconciler.manifest.exported import RECORD_FILE, content_key, record_text
 
 EPILOG = """\b
 Examples:
@@ -44,14 +46,25 @@ def command(out: Path, force: bool, tenant_args: TenantArgs) -> int:
     check_out_dir(out, force=force)
     with open_from_args(tenant_args) as session:
         live = read_for_export(session.client, tenant=session.name)
-    return write_bundle(
-        bundle_from_live(live),
+    bundle = bundle_from_live(live)
+    code = write_bundle(
+        bundle,
         out,
         force=force,
         nothing=f"nothing to export: tenant {live.tenant} has no custom actions or bindings",
         next_step=f"next: copy {out / ENV_FILE} to {out / '.env'} and fill in every value, "
         f"then run:\n  {plan_hint(out, tenant_args)}",
     )
+    if bundle.actions:  # what the tenant runs, so that offline validate can tell (exported.py)
+        keys = [
+            (a.name, content_key(a.trigger, a.trigger_version, a.runtime, a.code))
+            for a in bundle.actions
+        ]
+        try:
+            (out / RECORD_FILE).write_text(record_text(live.tenant, keys), encoding="utf-8")
+        except OSError as exc:
+            raise ReconcilerError(f"cannot write {out / RECORD_FILE}: {exc.strerror}") from None
+    return code
 
 
 def plan_hint(out: Path, tenant_args: TenantArgs) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from reconciler.manifest.codefile import CodeFile, read_code
 from reconciler.manifest.context import Context, Entry
 from reconciler.manifest.interpolate import reference_var
@@ -10,6 +12,10 @@ from reconciler.manifest.problems import did_you_mean
 from reconciler.model import Dependency, DesiredAction, DesiredSecret, Trigger
 
 MAX_ACTIONS = 100
+#: A runtime name Auth0 uses or used (node12, node16, node18, node18-actions, node22, ...): when
+#: the trigger version does not offer it, that is a content lint (a tenant may still run it);
+#: any other string is an error.
+RUNTIME_NAME = re.compile(r"^node\d+(-actions)?$")
 
 
 def check_names(ctx: Context, entries: list[Entry]) -> dict[str, Entry]:
@@ -84,13 +90,17 @@ def resolve_runtime(ctx: Context, entry: Entry, trigger: Trigger) -> str | None:
         return None
     if runtime not in trigger.runtimes:
         hint = did_you_mean(runtime, trigger.runtimes)
-        ctx.report(
-            entry.doc,
-            (*entry.path, "runtime"),
+        message = (
             f"runtime '{runtime}' is not available for {trigger.id} {trigger.version}{hint}; "
-            f"use one of {choices}",
+            f"use one of {choices}"
         )
-        return None
+        where = (*entry.path, "runtime")
+        if not isinstance(runtime, str) or not RUNTIME_NAME.match(runtime):
+            ctx.report(entry.doc, where, message)
+            return None
+        ctx.lint(entry.doc, where, message, entry.raw["name"], "runtime")
+        if ctx.lints is None:
+            return None
     return str(runtime)
 
 
@@ -132,13 +142,15 @@ def build_action(ctx: Context, entry: Entry) -> tuple[DesiredAction | None, Code
         code_file = code
         handler = ctx.catalogue.handler(raw["trigger"]) if trigger is not None else None
         if handler and not exports_handler(code.text, handler):
-            ctx.report(
+            ctx.lint(
                 entry.doc,
                 (*entry.path, "code"),
                 f"{code.rel} does not export {handler}, the function the {raw['trigger']} "
                 f"trigger calls (exports.{handler} = async (event, api) => {{ ... }})",
+                raw["name"],
+                "handler",
             )
-            code_file = None
+            code_file = code_file if ctx.lints is not None else None
     secrets, secrets_ok = _secrets(ctx, entry)
     if trigger is None or runtime is None or code_file is None or not secrets_ok:
         return None, code if isinstance(code, CodeFile) else None

@@ -11,7 +11,7 @@ from reconciler.errors import Problem
 from reconciler.manifest.interpolate import Variables
 from reconciler.manifest.problems import KeyPath, problem
 from reconciler.manifest.yamlload import Document
-from reconciler.model import Location
+from reconciler.model import Lint, Location
 
 
 @dataclass
@@ -21,6 +21,17 @@ class Context:
     variables: Variables | None  # None: references are checked, not resolved
     problems: list[Problem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    #: None: content lints are problems like any other; a list: they are collected here, to be
+    #: settled against the live tenant (reconciler.manifest.deferred).
+    lints: list[Lint] | None = None
+
+    def lint(self, doc: Document, path: KeyPath, message: str, action: str, kind: str) -> None:
+        mark = doc.mark(path)
+        found = problem(doc.file, mark, path, message)
+        if self.lints is None:
+            self.problems.append(found)
+        else:
+            self.lints.append(Lint(action, kind, found))
 
     def report(self, doc: Document, path: KeyPath, message: str, *, at_key: bool = False) -> None:
         mark = doc.key_mark(path) if at_key else doc.mark(path)

@@ -27,7 +27,7 @@ from reconciler.manifest.lint import CodeCheck
 from reconciler.manifest.problems import KeyPath
 from reconciler.manifest.schema import validate_document
 from reconciler.manifest.yamlload import Document, load_yaml, relative_posix
-from reconciler.model import DesiredAction, DesiredState, DesiredTriggerBindings
+from reconciler.model import DesiredAction, DesiredState, DesiredTriggerBindings, Lint
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 SKIP_DIRS = frozenset({"node_modules"})  # and every directory whose name starts with "."
@@ -137,6 +137,7 @@ def load_manifests(
     node_check: bool = True,
     notices: list[str] | None = None,
     skip_foreign: bool = False,
+    defer_lints: bool = False,
 ) -> DesiredState:
     """Load, merge and check every manifest under `root` (a directory or one file).
 
@@ -151,6 +152,9 @@ def load_manifests(
     With `skip_foreign` (the implicit root: no ROOT given), YAML files that are clearly not
     manifests (reconciler.manifest.foreign) are left out instead of reported as errors; the
     CLI names them once.
+    With `defer_lints`, the content lints (a runtime the trigger version does not offer, a
+    missing handler export, `node --check`) are not raised but returned in `DesiredState.lints`,
+    for `reconciler.manifest.deferred.settle` to judge against the live tenant.
     """
     root_path = Path(root)
     root_dir, files = discover(root_path)
@@ -158,7 +162,7 @@ def load_manifests(
         files, foreign = split_foreign(files)
         if not files:
             raise _root_problem(root_path, nothing_message(foreign))
-    ctx = Context(root_dir, catalogue or Catalogue(), None)
+    ctx = Context(root_dir, catalogue or Catalogue(), None, lints=[] if defer_lints else None)
     if resolve:
         values, var_problems = read_var_files(var_files)
         ctx.problems.extend(var_problems)
@@ -206,15 +210,24 @@ def load_manifests(
                 f"of {len(checks)} code file(s)"
             )
         else:
-            ctx.problems.extend(lint.node_check(node, checks))
+            for failed in lint.node_check(node, checks):
+                # a syntax error belongs to every action using the file; "could not run" to none
+                owners = [c.action for c in checks if c.file == failed.file]
+                if ctx.lints is None or not failed.message.startswith("node --check: "):
+                    ctx.problems.append(failed)
+                else:
+                    ctx.lints.extend(Lint(owner, "syntax", failed) for owner in owners)
     if notices is not None:
         notices.extend(ctx.notices)
-    if ctx.problems:
-        raise ManifestError(ctx.problems)
+    if ctx.problems:  # every problem is reported; deferred lints too (nothing is settled)
+        raise ManifestError(
+            list(dict.fromkeys(ctx.problems + [x.problem for x in ctx.lints or ()]))
+        )
     state = DesiredState(
         root=str(root),
         actions=tuple(sorted(built, key=lambda a: a.name)),
         bindings=tuple(sorted(triggers, key=lambda b: b.trigger)),
         settings=settings_model,
+        lints=tuple(ctx.lints or ()),
     )
     return replace(state, digest=compute_digest(state))

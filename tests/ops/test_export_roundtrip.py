@@ -95,6 +95,7 @@ def test_export_then_plan_shows_only_adoption(
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert written == [
         ".env.example",
+        ".exported-content.json",  # issue 11: what the tenant runs, for offline validate
         ".gitignore",
         "bindings.yaml",
         "credentials-exchange.yaml",
