@@ -8,6 +8,7 @@ import os
 import pty
 import select
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -143,3 +144,36 @@ def test_colour_precedence(
     first = capsys.readouterr().out.splitlines()[0]
     assert first == (BOLD_TITLE if colored else "reconciler plan for local")
     assert output._COLOR_FLAG == [None]  # a run's flag does not leak into the next run
+
+
+def console(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("reconciler")
+    assert exe.exists(), "the console script is installed with the package"
+    return subprocess.run(
+        [str(exe), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_version_and_shell_completion_work_as_documented() -> None:
+    from reconciler import __version__
+
+    assert console(["--version"]).stdout == f"reconciler, version {__version__}\n"
+    source = console([], {"_RECONCILER_COMPLETE": "bash_source"})
+    assert source.returncode == 0
+    assert "_reconciler_completion()" in source.stdout
+    words = {"COMP_WORDS": "reconciler pl", "COMP_CWORD": "1"}
+    done = console([], {"_RECONCILER_COMPLETE": "bash_complete", **words})
+    assert done.stdout.splitlines() == ["plain,plan"]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["apply", "--help"]])
+def test_help_examples_are_printed_as_written(args: list[str]) -> None:
+    lines = console(args).stdout.splitlines()
+    start = lines.index("    reconciler apply examples/actions --tenant local \\")
+    assert lines[start + 1] == "        --var-file examples/actions/.env.example --auto-approve"
+    assert not [line for line in lines if line.rstrip() != line]  # no stray trailing spaces
