@@ -85,7 +85,10 @@ def _run(args: list[str]) -> int:
             hint = f"\nTry '{exc.ctx.command_path} --help' for help."
         output.echo(f"reconciler: usage error: {exc.format_message()}{hint}", err=True)
         return int(ExitCode.ERROR)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # click already ended the line
+            output.error("interrupted")
+            return int(ExitCode.INTERRUPTED)
         output.error("aborted")
         return int(ExitCode.ERROR)
     except click.exceptions.Exit as exc:

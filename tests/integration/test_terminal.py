@@ -8,6 +8,7 @@ import os
 import pty
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -17,8 +18,9 @@ import pytest
 
 from reconciler import output
 from reconciler.cli import run
+from reconciler.emulator import Emulator
 from reconciler.exitcodes import ExitCode
-from tests.support import EXAMPLES
+from tests.support import EXAMPLES, env_values
 
 PROMPT = b"Enter a value: "
 
@@ -177,3 +179,34 @@ def test_help_examples_are_printed_as_written(args: list[str]) -> None:
     start = lines.index("    reconciler apply examples/actions --tenant local \\")
     assert lines[start + 1] == "        --var-file examples/actions/.env.example --auto-approve"
     assert not [line for line in lines if line.rstrip() != line]  # no stray trailing spaces
+
+
+@pytest.mark.emulator(latency_ms=3000)
+def test_ctrl_c_while_planning_exits_130_without_a_traceback(emu: Emulator, workdir: Path) -> None:
+    env = {
+        **os.environ,
+        "AUTH0_DOMAIN": emu.url,
+        "AUTH0_CLIENT_ID": emu.client_id,
+        "AUTH0_CLIENT_SECRET": emu.client_secret,
+        **env_values(),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reconciler", "plan", "actions"],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not emu.request_log and time.monotonic() < deadline:  # waiting on the tenant
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert (proc.returncode, err) == (130, "\nreconciler: error: interrupted\n")
+    assert out == ""
