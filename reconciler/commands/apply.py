@@ -52,8 +52,8 @@ def confirm(tenant: str, auto_approve: bool) -> None:
             "review the plan and pass --auto-approve, or apply a saved plan with --plan"
         )
     output.echo(f"Apply this plan to tenant {tenant}?\n  Only 'yes' will be accepted to approve.\n")
-    output.echo("  Enter a value: ", nl=False)
-    try:
+    try:  # the prompt is printed inside: a Ctrl-C as soon as it shows is caught here
+        output.echo("  Enter a value: ", nl=False)
         answer = sys.stdin.readline(64)
     except KeyboardInterrupt:
         output.echo()
