@@ -1,7 +1,7 @@
 """The command line: a thin translator from flags to core calls, and the one error handler.
 
 Exit codes (DESIGN.md): 0 ok / no changes, 1 error (also click usage errors), 2 changes present
-(`plan --detailed-exitcode`), 3 blocked by a guard.
+(`plan --detailed-exitcode`), 3 blocked by a guard, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -34,21 +34,28 @@ EPILOG = """\b
 Examples:
   reconciler validate examples/actions
   reconciler plan examples/actions --tenant local --var-file examples/actions/.env.example
-  reconciler apply examples/actions --tenant local --var-file examples/actions/.env.example \
-      --auto-approve
+  reconciler apply examples/actions --tenant local \\
+      --var-file examples/actions/.env.example --auto-approve
 """
 
 
 @click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reconciler")
 @click.option(
+    "--color/--no-color",
+    default=None,
+    help="Force colour on or off. Default: NO_COLOR set -> off, else FORCE_COLOR set -> on, "
+    "else colour only on a terminal.",
+)
+@click.option(
     "--traceback", is_flag=True, hidden=True, help="Re-raise unexpected errors (debugging)."
 )
 @click.pass_context
-def cli(ctx: click.Context, traceback: bool) -> None:
+def cli(ctx: click.Context, color: bool | None, traceback: bool) -> None:
     """Declarative GitOps for Auth0 Actions: validate, plan, apply."""
     ctx.ensure_object(dict)
     ctx.obj["traceback"] = traceback
+    output.set_color(color)
 
 
 for _name in COMMAND_MODULES:
@@ -58,6 +65,13 @@ for _name in COMMAND_MODULES:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code; never raises for expected errors."""
     args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(args)
+    finally:
+        output.set_color(None)  # --color/--no-color (set by the group callback) is per run
+
+
+def _run(args: list[str]) -> int:
     want_traceback = "--traceback" in args or os.environ.get("RECONCILER_TRACEBACK") == "1"
     try:
         result = cli.main(args=args, prog_name="reconciler", standalone_mode=False)
@@ -71,7 +85,10 @@ def run(argv: Sequence[str] | None = None) -> int:
             hint = f"\nTry '{exc.ctx.command_path} --help' for help."
         output.echo(f"reconciler: usage error: {exc.format_message()}{hint}", err=True)
         return int(ExitCode.ERROR)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # click already ended the line
+            output.error("interrupted")
+            return int(ExitCode.INTERRUPTED)
         output.error("aborted")
         return int(ExitCode.ERROR)
     except click.exceptions.Exit as exc:
@@ -85,8 +102,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         output.error(str(exc))
         return int(exc.exit_code)
     except KeyboardInterrupt:
+        output.echo(err=True)  # end the line ^C was typed on
         output.error("interrupted")
-        return 130
+        return int(ExitCode.INTERRUPTED)
     except Exception as exc:  # a bug: say so in one line, never a traceback by default
         if want_traceback:
             raise
@@ -99,4 +117,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main() -> None:
-    sys.exit(run())
+    try:
+        code = run()
+    except KeyboardInterrupt:  # Ctrl-C outside the handler in run() (e.g. while re-raising)
+        code = int(ExitCode.INTERRUPTED)
+    sys.exit(code)

@@ -47,6 +47,12 @@ class GuardError(ReconcilerError):
     exit_code = ExitCode.BLOCKED
 
 
+class Interrupted(ReconcilerError):
+    """Ctrl-C (SIGINT): the shell convention, 128 + 2."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
 class ApiError(ReconcilerError):
     """A Management API call failed. Carries no token and no secret value."""
 

@@ -13,11 +13,25 @@ import click
 
 from reconciler.masking import mask
 
+_COLOR_FLAG: list[bool | None] = [None]  # --color / --no-color of this run; None: not given
+
+
+def set_color(choice: bool | None) -> None:
+    """Record `--color` (True), `--no-color` (False) or neither (None) for use_color()."""
+    _COLOR_FLAG[0] = choice
+
 
 def use_color(stream: IO[str] | None = None) -> bool:
-    """Colour only on a terminal, never with NO_COLOR (https://no-color.org) or TERM=dumb."""
+    """Whether to colour `stream`. Precedence: the --color/--no-color flag, then NO_COLOR
+    (https://no-color.org: set and non-empty turns colour off), then FORCE_COLOR
+    (https://force-color.org: set and non-empty turns it on, even in a pipe), then
+    TERM=dumb (off), then whether the stream is a terminal."""
+    if _COLOR_FLAG[0] is not None:
+        return _COLOR_FLAG[0]
     if os.environ.get("NO_COLOR", "") != "":
         return False
+    if os.environ.get("FORCE_COLOR", "") != "":
+        return True
     if os.environ.get("TERM") == "dumb":
         return False
     stream = stream or sys.stdout
@@ -28,8 +42,10 @@ def use_color(stream: IO[str] | None = None) -> bool:
 
 
 def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
-    """Print masked text to stdout (or stderr)."""
-    click.echo(mask(text), err=err, nl=nl)
+    """Print masked text to stdout (or stderr). When colour is on, click keeps the ANSI codes
+    even in a pipe (FORCE_COLOR, --color); otherwise click strips any it finds off a tty."""
+    stream = sys.stderr if err else sys.stdout
+    click.echo(mask(text), err=err, nl=nl, color=True if use_color(stream) else None)
 
 
 def error(text: str) -> None:

@@ -25,15 +25,15 @@ from reconciler.commands.options import TenantArgs, tenant_options
 from reconciler.commands.plan import per_target_path, render
 from reconciler.commands.progress import Progress
 from reconciler.commands.targets import Target, env_option, open_target, resolve_targets
-from reconciler.errors import GuardError, ReconcilerError
+from reconciler.errors import GuardError, Interrupted, ReconcilerError
 from reconciler.exitcodes import ExitCode, combine
 from reconciler.plan import Plan, PlanOptions
 from reconciler.workflow import check_saved_plan, execute, load_desired, plan_tenant
 
 EPILOG = """\b
 Examples:
-  reconciler apply examples/actions --tenant local --var-file examples/actions/.env.example \
-      --auto-approve
+  reconciler apply examples/actions --tenant local \\
+      --var-file examples/actions/.env.example --auto-approve
   reconciler plan --out plan.json && reconciler apply --plan plan.json
   reconciler apply --env staging
 """
@@ -56,8 +56,15 @@ def confirm(tenant: str, auto_approve: bool) -> None:
             "refusing to apply without confirmation: stdin is not a terminal; "
             "review the plan and pass --auto-approve, or apply a saved plan with --plan"
         )
-    if not click.confirm(f"Apply this plan to tenant {tenant}?", default=False):
-        raise ReconcilerError("apply cancelled; nothing was changed")
+    output.echo(f"Apply this plan to tenant {tenant}?\n  Only 'yes' will be accepted to approve.\n")
+    try:  # the prompt is printed inside: a Ctrl-C as soon as it shows is caught here
+        output.echo("  Enter a value: ", nl=False)
+        answer = sys.stdin.readline(64)
+    except KeyboardInterrupt:
+        output.echo()
+        raise Interrupted("interrupted at the prompt; nothing was changed") from None
+    if answer.strip() != "yes":
+        raise ReconcilerError("apply cancelled (only 'yes' approves); nothing was changed")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,9 @@
 """Apply progress for people: one line per finished step; on a terminal also a live status
-line (rewritten in place) saying how many steps are done. Plain lines in CI and pipes."""
+line (rewritten in place) saying how many steps are done. Plain lines in CI and pipes.
+
+Hand-written on purpose: click has no erase-line call (only click.clear(), the whole screen),
+and click.progressbar draws a bar that the per-step lines printed between updates would tear;
+the one sequence used, CR + ESC[2K (erase the line), is the same on every ANSI terminal."""
 
 from __future__ import annotations
 

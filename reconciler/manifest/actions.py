@@ -122,7 +122,7 @@ def _secrets(ctx: Context, entry: Entry) -> tuple[tuple[DesiredSecret, ...], boo
             ctx.report(
                 entry.doc,
                 (*entry.path, "secrets", secret),
-                f"{reason} (secret {secret} of action {name})",
+                f"{reason} (secret {secret} of action {name})" + _hint(var, reason),
             )
             continue
         out.append(DesiredSecret(secret, var, value))
@@ -169,3 +169,9 @@ def build_action(ctx: Context, entry: Entry) -> tuple[DesiredAction | None, Code
         source=entry.location(),
     )
     return action, code_file
+
+
+def _hint(var: str, reason: str | None) -> str:
+    if reason is not None and reason.endswith("is not set"):
+        return f"; set {var} in the environment or in a dotenv file passed with --var-file"
+    return ""

@@ -1,4 +1,4 @@
-"""`${VAR}` references: syntax, var files (dotenv format) and resolution.
+"""`${VAR}` references: syntax, var files (dotenv format, read by python-dotenv) and resolution.
 
 Precedence, as in Terraform: the process environment is the base; `--var-file` files override it,
 later files overriding earlier ones. A missing variable is an error, never an empty string.
@@ -7,10 +7,13 @@ Nothing here ever puts a value (or a var-file line, which may hold one) into a m
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from dotenv import parser as dotenv_parser
 
 from reconciler import masking
 from reconciler.errors import Problem
@@ -18,7 +21,8 @@ from reconciler.model import SecretValue
 
 VAR_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 REFERENCE = re.compile(rf"^\$\{{({VAR_NAME})\}}$")
-_ASSIGNMENT = re.compile(rf"^(?:export\s+)?({VAR_NAME})\s*=(.*)$")
+_NAME = re.compile(rf"^{VAR_NAME}$")
+_HOW = "expected KEY=value (KEY: letters, digits, _)"
 MAX_VALUE_LEN = 4096
 MAX_VAR_FILE_BYTES = 1024 * 1024
 
@@ -39,32 +43,26 @@ def describe_bad_reference(value: str) -> str:
     return "literal secret values are not allowed; use ${VAR}"
 
 
-def _unquote(raw: str) -> str:
-    value = raw.strip()
-    if len(value) >= 2 and value[0] == value[-1] == "'":
-        return value[1:-1]
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        inner = value[1:-1]
-        return re.sub(r"\\([\\\"n])", lambda m: "\n" if m.group(1) == "n" else m.group(1), inner)
-    comment = re.search(r"\s#", value)
-    return value[: comment.start()].rstrip() if comment else value
-
-
 def parse_var_file(text: str, file: str) -> tuple[dict[str, str], list[Problem]]:
-    """Parse `KEY=value` lines; `#` comments, blank lines and an `export ` prefix are allowed."""
+    """Parse a dotenv file with python-dotenv's parser: `KEY=value`, an optional `export `
+    prefix, `#` comments, single quotes (literal), double quotes (escapes such as \\n) and
+    quoted values spanning several lines (PEM keys). Values are taken as written: no `${VAR}`
+    expansion inside a var file. A line the parser cannot read, a name that is not a variable
+    name, or a name without `=` is a Problem naming the file and line, never its content."""
     values: dict[str, str] = {}
     problems: list[Problem] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
+    for binding in dotenv_parser.parse_stream(io.StringIO(text)):
+        raw = binding.original.string  # never shown: it may hold a value
+        # the parser counts from the blank lines before a statement; name the statement's line
+        line = binding.original.line + raw[: len(raw) - len(raw.lstrip())].count("\n")
+        if binding.error:
+            problems.append(Problem(file, line, 1, "", f"cannot parse this line ({_HOW})"))
+        elif binding.key is None:  # a comment or blank line
             continue
-        match = _ASSIGNMENT.match(stripped)
-        if match is None:
-            problems.append(
-                Problem(file, number, 1, "", "expected KEY=value (KEY: letters, digits, _)")
-            )
-            continue
-        values[match.group(1)] = _unquote(match.group(2))
+        elif not _NAME.match(binding.key) or binding.value is None:
+            problems.append(Problem(file, line, 1, "", _HOW))
+        else:
+            values[binding.key] = binding.value
     return values, problems
 
 

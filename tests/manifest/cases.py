@@ -146,7 +146,7 @@ CASES = [
         "missing-variable",
         {"a.yaml": ACTION + "    secrets:\n      API_KEY: ${ENRICH_API_KEY}\n"},
         [
-            "a.yaml:6:16: actions[0].secrets.API_KEY: variable ENRICH_API_KEY is not set (secret API_KEY of action enrich)",
+            "a.yaml:6:16: actions[0].secrets.API_KEY: variable ENRICH_API_KEY is not set (secret API_KEY of action enrich); set ENRICH_API_KEY in the environment or in a dotenv file passed with --var-file",
         ],
         env={},
     ),

@@ -47,7 +47,8 @@ def test_resolve_without_variables_lists_every_missing_one(
     assert err.count("is not set") == 8
     assert (
         "phone/sms.yaml:12:20: actions[0].secrets.TWILIO_FROM: variable TWILIO_FROM_NUMBER is not "
-        "set (secret TWILIO_FROM of action sms-via-twilio)"
+        "set (secret TWILIO_FROM of action sms-via-twilio); set TWILIO_FROM_NUMBER in the "
+        "environment or in a dotenv file passed with --var-file"
     ) in err.splitlines()
 
 
@@ -63,7 +64,8 @@ def test_resolved_values_never_reach_the_output(
         assert line.split("=", 1)[1] not in err
     assert err.splitlines() == [
         "reconciler: error: phone/sms.yaml:11:26: actions[0].secrets.TWILIO_AUTH_TOKEN: variable "
-        "TWILIO_AUTH_TOKEN is not set (secret TWILIO_AUTH_TOKEN of action sms-via-twilio)",
+        "TWILIO_AUTH_TOKEN is not set (secret TWILIO_AUTH_TOKEN of action sms-via-twilio); set "
+        "TWILIO_AUTH_TOKEN in the environment or in a dotenv file passed with --var-file",
         "phone/sms.yaml:12:20: actions[0].secrets.TWILIO_FROM: the value of TWILIO_FROM_NUMBER is "
         "shorter than 4 characters, too short to be masked in output; use a longer value "
         "(secret TWILIO_FROM of action sms-via-twilio)",
