@@ -14,8 +14,9 @@ the rate: it is rounded up to a whole second, and at 16/s the next token is 1/16
 holds (`remaining`) minus our requests it has not charged yet, minus a reserve; between answers
 they refill at the learned rate. Before a rate is learned it assumes a quarter of the bucket per
 second (every documented plan refills at least that: free 2 of 2, Essentials 2.5 of 10,
-Enterprise 16 of 50). When an answer leaves us less than one token, `x-ratelimit-reset` (when the
-tenant adds the next one) is a promise too: one more token at that time, whichever comes first.
+Enterprise 16 of 50). `x-ratelimit-reset` (when the tenant adds the next token) is a promise too:
+one more token than the answer left by that time (less what we send meanwhile), whichever comes
+first; a waiting request looks again every SLICE seconds, so a newer answer can let it go.
 That is what lets a slow prior climb: the answers then show a bucket that is not full, and the
 estimator measures the real rate. Without any header it falls back to 8/s, burst 8.
 
@@ -50,6 +51,7 @@ RATE_MARGIN = 0.9
 PRIOR_SHARE = 0.25  # refill assumed per second, as a share of the bucket, until one is measured
 MIN_WINDOW = 1.0  # seconds: shorter windows are dominated by timing noise
 PENALTY = 0.75  # a 429 slows the pace by a quarter
+SLICE = 0.25  # a waiting request looks again this often: a newer answer may let it go sooner
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +182,11 @@ class TenantPacer:
                 if now >= self._not_before and self._tokens >= 1.0:
                     self._tokens -= 1.0
                     self._issued += 1
+                    if self._promise is not None:  # the tenant will charge this one too
+                        self._promise = (self._promise[0], self._promise[1] - 1.0)
                     return waited, self._issued
                 wait = self._wait(now)
-            wait = max(wait, 0.001)
+            wait = min(max(wait, 0.001), SLICE)
             self._sleep(wait)
             waited += wait
 
@@ -204,8 +208,9 @@ class TenantPacer:
                     float(self._burst()), float(remaining - unseen - self._reserve())
                 )
                 self._promise = None
-                if reset is not None and self._tokens < 1.0 and 0 < reset - now <= MAX_GATE:
-                    self._promise = (reset, self._tokens + 1.0)
+                if reset is not None and 0 < reset - now <= MAX_GATE:
+                    level = min(float(self._burst()), self._tokens + 1.0)
+                    self._promise = (reset, level)
 
     def penalise(self, until: float | None = None) -> None:
         """A 429: slow down by a quarter, empty the bucket, wait for `until` if it is near."""

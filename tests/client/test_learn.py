@@ -107,6 +107,15 @@ def test_a_reset_promises_one_token_sooner_than_the_slow_prior() -> None:
     assert p.ticket()[0] == pytest.approx(2.0)
 
 
+def test_requests_sent_before_the_reset_use_up_its_promise() -> None:
+    p, t = pacer()
+    p.ticket()
+    p.observe(1, 2, 1, reset=t.now + 0.4)  # 1 token now, 2 by the reset
+    waits = [p.ticket()[0] for _ in range(3)]
+    # the second waits for the reset; the third for the 0.5/s prior: the promise is spent
+    assert waits == [0.0, pytest.approx(0.4), pytest.approx(2.0)]
+
+
 def test_the_token_request_passes_the_cap_only() -> None:
     p, _ = pacer(TokenBucket(1.0, 1))
     assert p.ticket(api=False) == (0.0, 0)
