@@ -26,11 +26,10 @@ FAST_BUILD_S = 0.05
 
 
 @pytest.fixture(autouse=True)
-def _fast_waits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+def _fast_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process applies wait for builds as long as the suite's emulators take (0.05 s), not
-    the 1 s of an Auth0 build; `@pytest.mark.real_waits` keeps the tool's own waits."""
-    if request.node.get_closest_marker("real_waits") is None:
-        monkeypatch.setattr(waits, "EXPECTED_BUILD_S", FAST_BUILD_S)
+    the 1 s of an Auth0 build (a test that needs the real waits sets it back itself)."""
+    monkeypatch.setattr(waits, "EXPECTED_BUILD_S", FAST_BUILD_S)
 
 
 @pytest.fixture(autouse=True)
