@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import resources
 import scenarios as sc
+import startup as st
 
 TARGET_X = 1.3
 TARGET_PLAN = 10.0
+TARGET_DEFAULTS_NEW = 1.15  # issue 16: apply of N new with no flags, Enterprise
+DEFAULTS = sc.DEFAULTS
 
 
 @dataclass
@@ -26,6 +30,7 @@ class Context:
     measures: list[sc.Measure] = field(default_factory=list)
     usage: list[resources.Usage] = field(default_factory=list)
     side: dict[str, str] = field(default_factory=dict)
+    startup: Any = None  # startup.Startup
 
 
 def _key(m: sc.Measure) -> str:
@@ -113,6 +118,32 @@ def _targets(ctx: Context) -> list[str]:
     return out
 
 
+def _defaults_targets(ctx: Context) -> list[str]:
+    """Issue 16's targets for the runs with no --rate-limit and no --parallelism."""
+    out = []
+    for m in ctx.measures:
+        if DEFAULTS not in m.scenario:
+            continue
+        what = f"- defaults (no flags), {m.tier}, {_key(m)}: {m.x_floor:.2f}x the floor, "
+        what += f"{m.throttled} 429s"
+        if m.tier == sc.ENTERPRISE.name:
+            limit = TARGET_DEFAULTS_NEW if " new" in _key(m) else TARGET_X
+            ok = m.x_floor <= limit and m.exit_code == 0
+            out.append(f"{what} (target within {limit}x: **{'met' if ok else 'NOT met'}**).")
+        else:
+            ok = m.throttled == 0 and m.exit_code == 0
+            out.append(f"{what} (target 0 429s: **{'met' if ok else 'NOT met'}**).")
+    if ctx.startup is not None:
+        verdict = "met" if ctx.startup.ratio <= st.TARGET_X else "NOT met"
+        out.append(
+            f"- `reconciler --help` {ctx.startup.help_median * 1000:.0f} ms vs `python -c "
+            f'"import click, yaml"` {ctx.startup.imports_median * 1000:.0f} ms (medians of '
+            f"{len(ctx.startup.help_s)}): {ctx.startup.ratio:.2f}x (target within "
+            f"{st.TARGET_X:g}x: **{verdict}**)."
+        )
+    return out
+
+
 def _distance(ctx: Context) -> list[str]:
     out = []
     for m in ctx.measures:
@@ -165,7 +196,9 @@ def render(ctx: Context) -> str:
         "- Rate limits: "
         + "; ".join(f"{t.name} {t.rate:g}/s, burst {t.burst}" for t in ctx.tiers)
         + ". `reconciler` runs with `--rate-limit` equal to the tenant's rate (and its default "
-        "`--parallelism 4`); auth0-deploy-cli has no such option (it throttles itself to 3 "
+        "`--parallelism 4`), except in the rows marked `defaults: no flags`, which pass neither "
+        "flag and learn the limit from the tenant's `x-ratelimit-*` headers; "
+        "auth0-deploy-cli has no such option (it throttles itself to 3 "
         "concurrent requests and 8/s, and retries 429s).",
         f"- Manifests: N post-login actions (node22, lodash 4.17.21, one secret), the first "
         f"{sc.BOUND} bound to post-login, written for each tool in its own format "
@@ -189,6 +222,7 @@ def render(ctx: Context) -> str:
         "## Targets",
         "",
         *_targets(ctx),
+        *_defaults_targets(ctx),
         "",
     ]
     order: list[str] = []
@@ -217,6 +251,13 @@ def render(ctx: Context) -> str:
             "(`bench/resources.py`).",
             "",
             resources.table(ctx.usage),
+            "",
+        ]
+    if ctx.startup is not None:
+        lines += [
+            "## Start-up (`bench/startup.py`)",
+            "",
+            *st.lines(ctx.startup),
             "",
         ]
     for name, text in ctx.side.items():

@@ -33,6 +33,7 @@ SECRET_VAR = "BENCH_API_KEY"
 SECRET_VALUE = "bench-api-key-value-0001"  # a dummy value for the emulator only
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
 API = "/api/v2/"
+DEFAULTS = "defaults: no flags"  # the tag of the runs with no --rate-limit / --parallelism
 
 
 @dataclass(frozen=True)

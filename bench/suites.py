@@ -133,3 +133,29 @@ def deploy_cli_suite(
                     out[-1].scenario += " [import --dry-run]"
             shutil.rmtree(work / "export", ignore_errors=True)
     return out
+
+
+def defaults_suite(tier: sc.Tier, big: int, progress: Progress) -> list[sc.Measure]:
+    """`reconciler` as a user runs it: no `--rate-limit`, no `--parallelism` (issue 16). A fresh
+    tenant: apply `big` new actions, then (Enterprise only, the target's tier) one changed."""
+    out: list[sc.Measure] = []
+    env = sc.reconciler_env()
+    with tempfile.TemporaryDirectory(prefix="bench-def-") as tmp:
+        work = Path(tmp)
+        root = work / "manifests"
+        sc.write_reconciler(root, big)
+        with sc.Emulator(tier, work / "state.json", tls=True) as emu:
+            apply = [sys.executable, "-m", "reconciler", "apply", str(root), "--auto-approve"]
+            apply += emu.tenant_arg
+            steps = [(f"apply {big} new", sc.floor("new", tier, 0, big), frozenset[int]())]
+            if tier == sc.ENTERPRISE:
+                one = frozenset({big // 2})
+                steps.append((f"apply 1 changed of {big}", sc.floor("update", tier, big, 1), one))
+            for scenario, floor, bumped in steps:
+                if bumped:
+                    sc.write_reconciler(root, big, bumped=bumped)
+                name = f"{scenario} [{sc.DEFAULTS}]"
+                m = _measure(emu, "reconciler", tier, name, apply, env, work, floor)
+                out.append(m)
+                progress(m)
+    return out

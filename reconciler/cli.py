@@ -18,17 +18,65 @@ from reconciler.errors import ReconcilerError
 from reconciler.exitcodes import ExitCode
 from reconciler.masking import mask
 
-#: Each module in reconciler.commands exposes a click command named `command`.
-COMMAND_MODULES: tuple[str, ...] = (
-    "validate",
-    "plan",
-    "apply",
-    "rollback",
-    "export",
-    "test_action",
-    "import_deploy_cli",
-    "emulator",
-)
+#: command name -> (module, the first paragraph of its help), so that `--help` and each command
+#: import only what they use (tests/integration/test_cli_lazy.py keeps these equal to the
+#: commands' own help)
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("validate", "Validate the manifests under ROOT (default: the current directory)."),
+    "plan": (
+        "plan",
+        "Show what apply would change in the tenant, without changing anything.",
+    ),
+    "apply": ("apply", "Make the tenant match the manifests."),
+    "rollback": (
+        "rollback",
+        "Redeploy an earlier immutable version of an action (its draft follows).",
+    ),
+    "export": (
+        "export",
+        "Write manifests, code files and a .env.example for every custom action and every "
+        "trigger binding list of the tenant.",
+    ),
+    "test": (
+        "test_action",
+        "Run the draft of action NAME with the event in FILE and print the result.",
+    ),
+    "import-deploy-cli": (
+        "import_deploy_cli",
+        "Convert the actions and trigger bindings of an auth0-deploy-cli export (a tenant.yaml, "
+        "or the root of a directory export) into reconciler manifests.",
+    ),
+    "emulator": (
+        "emulator",
+        "A local stand-in for the Auth0 Management API (Actions). It is not Auth0.",
+    ),
+}
+
+
+class LazyGroup(click.Group):
+    """Imports a command's module only when that command runs or shows its own help."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*LAZY_COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            module = importlib.import_module(f"reconciler.commands.{LAZY_COMMANDS[cmd_name][0]}")
+            self.add_command(module.command, cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        limit = formatter.width - 6 - max(len(n) for n in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            loaded = self.commands.get(name)
+            if loaded is None:
+                loaded = click.Command(name, help=LAZY_COMMANDS[name][1])
+            text = loaded.get_short_help_str(limit)
+            rows.append((name, text))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
 
 EPILOG = """\b
 Examples:
@@ -39,7 +87,7 @@ Examples:
 """
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reconciler")
 @click.option(
     "--color/--no-color",
@@ -56,10 +104,6 @@ def cli(ctx: click.Context, color: bool | None, traceback: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["traceback"] = traceback
     output.set_color(color)
-
-
-for _name in COMMAND_MODULES:
-    cli.add_command(importlib.import_module(f"reconciler.commands.{_name}").command)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

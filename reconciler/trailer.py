@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import json
@@ -147,6 +148,7 @@ def new_salt() -> bytes:
     return os.urandom(SALT_BYTES)
 
 
+@functools.lru_cache(maxsize=4096)  # plan and the verify after apply check the same digests
 def _hash(value: str, salt: bytes, name: str, iterations: int) -> str:
     raw = hashlib.pbkdf2_hmac(
         "sha256", value.encode("utf-8"), salt + name.encode("utf-8"), iterations, HASH_BYTES

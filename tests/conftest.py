@@ -10,8 +10,26 @@ from collections.abc import Iterator
 import pytest
 
 from reconciler import masking
+from reconciler.apply import waits
 
 pytest_plugins = ["tests.support"]  # the shared emu / api fixtures
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first: with pytest-xdist they then run while the quick ones fill the other
+    workers, instead of starting last and setting the wall time on their own."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+#: the build time of the suite's emulators (tests/support.py, tests/client/conftest.py)
+FAST_BUILD_S = 0.05
+
+
+@pytest.fixture(autouse=True)
+def _fast_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process applies wait for builds as long as the suite's emulators take (0.05 s), not
+    the 1 s of an Auth0 build (a test that needs the real waits sets it back itself)."""
+    monkeypatch.setattr(waits, "EXPECTED_BUILD_S", FAST_BUILD_S)
 
 
 @pytest.fixture(autouse=True)

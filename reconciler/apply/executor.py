@@ -27,9 +27,8 @@ Json = dict[str, Any]
 PHASES: tuple[tuple[str, ...], ...] = (("create", "update"), ("wait_build",), ("deploy",))
 LATE_PHASES: tuple[tuple[str, ...], ...] = (("rebind",), ("delete",))
 NOT_DEPLOYED = "not been deployed yet"
-#: Auth0 builds take about 1-10 s (reference §4.1): the first build poll waits until this long
-#: after the last write, since polling sooner only costs requests against the rate limit.
-FIRST_BUILD_POLL_S = 1.0
+#: Auth0 builds take about 1-10 s (reference §4.1): the first build poll waits until one build
+#: (waits.EXPECTED_BUILD_S) after the last write, since polling sooner only costs requests.
 NOT_BUILT = "must be in the 'built' state"
 WRITE_FIELDS = ("name", "supported_triggers", "code", "runtime", "dependencies", "deploy")
 
@@ -212,7 +211,7 @@ class Applier:
             for n in names
             if n in self.ids
         }
-        first = max(0.0, FIRST_BUILD_POLL_S - (time.monotonic() - self.last_write))
+        first = max(0.0, waits.EXPECTED_BUILD_S - (time.monotonic() - self.last_write))
         outcomes = waits.poll(
             self.client, checks, timeout=self.build_timeout, first_delay=first, sleep=self.sleep
         )
@@ -265,7 +264,7 @@ class Applier:
             except ApiError as exc:
                 # the draft may still be finishing its build; Auth0 asks to retry
                 if exc.status == 400 and NOT_BUILT in exc.message and time.monotonic() < deadline:
-                    self.sleep(1.0)
+                    self.sleep(waits.EXPECTED_BUILD_S)
                     continue
                 raise
             if not isinstance(version.get("id"), str):
@@ -292,7 +291,7 @@ class Applier:
             except ApiError as exc:
                 # bindings are eventually consistent with deploys (reference §4.4)
                 if NOT_DEPLOYED in exc.message and time.monotonic() < deadline:
-                    self.sleep(1.0)
+                    self.sleep(waits.EXPECTED_BUILD_S)
                     continue
                 raise
             names = [str(e["action"]) for e in step.payload["bindings"]]

@@ -1,7 +1,10 @@
 """Waiting for builds and deploys with one list request per round (not one GET per action).
 
 `poll` lists every action once per round and asks `check` about each awaited id; the round
-interval grows from 0.25 s to 1 s, and a deadline bounds the whole wait.
+interval grows from a quarter of a build to a whole one, and a deadline bounds the whole wait.
+Every wait of the applier derives from `EXPECTED_BUILD_S`, the time an Auth0 build takes (about
+1 s, reference §4.1): polling sooner only spends requests against the rate limit. The test suite
+sets it to its emulators' build time (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -15,7 +18,13 @@ from reconciler.auth0.client import Auth0Client
 Json = dict[str, Any]
 #: None = still waiting; otherwise (ok, message)
 Outcome = tuple[bool, str] | None
-INTERVALS = (0.25, 0.5, 0.5, 1.0)
+INTERVALS = (0.25, 0.5, 0.5, 1.0)  # in builds
+EXPECTED_BUILD_S = 1.0
+
+
+def interval(rounds: int) -> float:
+    """Seconds to wait after poll round `rounds` (0-based) before the next one."""
+    return INTERVALS[min(rounds, len(INTERVALS) - 1)] * EXPECTED_BUILD_S
 
 
 def version_number(version: Json) -> int | None:
@@ -128,7 +137,7 @@ def poll(
             for action_id in pending:
                 outcomes[action_id] = (False, f"timed out after {timeout:.0f} s")
             break
-        sleep(INTERVALS[min(rounds, len(INTERVALS) - 1)])
+        sleep(interval(rounds))
         rounds += 1
     return outcomes
 

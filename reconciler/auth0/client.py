@@ -19,7 +19,8 @@ from urllib.parse import quote
 
 from reconciler.auth0 import errormap
 from reconciler.auth0.engine import RESEND, Engine
-from reconciler.auth0.ratelimit import DEFAULT_BURST, DEFAULT_RATE, TokenBucket
+from reconciler.auth0.learn import TenantPacer
+from reconciler.auth0.ratelimit import TokenBucket
 from reconciler.auth0.retry import RetryPolicy
 from reconciler.auth0.stats import Stats
 from reconciler.auth0.token import Credentials
@@ -83,21 +84,21 @@ class Auth0Client:
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
     ) -> None:
-        """`base_url`: https://DOMAIN (http:// only for loopback). `rate_limit`/`burst`: the
-        client-side bucket (default 8/s, burst 8; burst defaults to the rate), adapted down from
-        the tenant's `x-ratelimit-*` headers. `logger`: where the request lines go (default
-        `reconciler.http`; masked either way). `clock`/`sleep`/`jitter`: injectable for tests."""
+        """`base_url`: https://DOMAIN (http:// only for loopback). The request pace is learned
+        from the tenant's `x-ratelimit-*` headers (learn.py); `rate_limit`/`burst` cap it (burst
+        defaults to the rate). `logger`: where the request lines go (default `reconciler.http`;
+        masked either way). `clock`/`sleep`/`jitter`: injectable for tests."""
         endpoint = Endpoint.parse(base_url)
-        rate = rate_limit if rate_limit is not None else DEFAULT_RATE
-        size = (
-            burst if burst is not None else (max(1, round(rate)) if rate_limit else DEFAULT_BURST)
-        )
+        cap = None
+        if rate_limit is not None:
+            size = burst if burst is not None else max(1, round(rate_limit))
+            cap = TokenBucket(rate_limit, size, clock=clock, sleep=sleep)
         self.engine = Engine(
             Transport(
                 endpoint, ca_bundle=ca_bundle, timeout=timeout, pool_size=pool_size, logger=logger
             ),
             credentials,
-            TokenBucket(rate, size, clock=clock, sleep=sleep),
+            TenantPacer(cap, clock=clock, sleep=sleep),
             RetryPolicy(max_tries, max_total_wait, backoff[0], backoff[1], jitter),
             clock=clock,
             sleep=sleep,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reconciler.auth0 import errormap
-from reconciler.auth0.ratelimit import TokenBucket
+from reconciler.auth0.learn import TenantPacer
 from reconciler.auth0.retry import RetryPolicy, header_float, header_int, retryable_status
 from reconciler.auth0.stats import StatsRecorder
 from reconciler.auth0.token import Credentials, IssuedToken, TokenCache
@@ -37,7 +37,7 @@ class Engine:
         self,
         transport: Transport,
         credentials: Credentials,
-        bucket: TokenBucket,
+        bucket: TenantPacer,
         policy: RetryPolicy,
         *,
         clock: Callable[[], float],
@@ -50,8 +50,6 @@ class Engine:
         self.credentials = credentials
         self._clock = clock
         self._sleep = sleep
-        self._in_flight = 0
-        self._lock = threading.Lock()
         self._answered = False  # has the host ever answered? (connection failures before: no retry)
         self._calibrated = threading.Event()  # has the Management API answered once?
         self._probe = threading.Lock()
@@ -164,9 +162,7 @@ class Engine:
         token: str | None,
         tries: int,
     ) -> tuple[Any, float | None, ApiError | None, bool]:
-        throttled = self.bucket.acquire()
-        with self._lock:
-            self._in_flight += 1
+        throttled, seq = self.bucket.ticket(api=path != TOKEN_PATH)
         try:
             reply = self.transport.send(method, path, params=params, body=body, token=token)
         except TransportFailure as failure:
@@ -178,22 +174,19 @@ class Engine:
                 failure.kind == "refused" and self._answered
             )
             return None, self.policy.backoff(tries) if retry else None, error, failure.sent
-        finally:
-            with self._lock:
-                self._in_flight -= 1
-                others = self._in_flight
         self._answered = True
         self.stats.sent(method, str(reply.status), throttled=throttled)
-        self._observe(reply, others)  # only ever adapts down, so the token's headers are safe
-        if path != TOKEN_PATH:
+        if path != TOKEN_PATH:  # the token's headers describe the Authentication API's bucket
+            self._observe(reply, seq)
             self._calibrated.set()
         return self._judge(method, path, reply, tries)
 
-    def _observe(self, reply: Reply, others: int) -> None:
+    def _observe(self, reply: Reply, seq: int) -> None:
         remaining = header_int(reply.headers, "x-ratelimit-remaining")
         limit = header_int(reply.headers, "x-ratelimit-limit")
         if limit is not None or remaining is not None:
-            self.bucket.observe(limit, remaining, in_flight=others)
+            reset = header_float(reply.headers, "x-ratelimit-reset")
+            self.bucket.observe(seq, limit, remaining, reset)
 
     def _judge(
         self, method: str, path: str, reply: Reply, tries: int

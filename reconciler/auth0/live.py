@@ -3,14 +3,15 @@
 Requests: 1 token + 1 triggers + ceil(actions/100) action pages + T bindings, where T is the set
 of trigger-bound triggers that the manifests own or that a managed action (code carrying the
 ownership trailer) serves. The action list already carries each draft and its `deployed_version`,
-so there are no per-action GETs. Triggers and actions are fetched concurrently, then the bindings;
-the client's rate limiter paces them all. Entity-bound triggers' bindings are never read.
+so there are no per-action GETs. Triggers, actions and the owned triggers' bindings are fetched
+concurrently, then the bindings of any other trigger a managed action serves; the client's rate
+limiter paces them all. Entity-bound triggers' bindings are never read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -184,6 +185,22 @@ def _bindings(client: Auth0Client, trigger_id: str) -> LiveTriggerBindings:
         raise
 
 
+def _prefetch(
+    pool: ThreadPoolExecutor,
+    client: Auth0Client,
+    owned: Sequence[str],
+    known: Sequence[Trigger] | None,
+    fallback: Sequence[Trigger],
+) -> dict[str, Future[LiveTriggerBindings]]:
+    """The bindings of the owned triggers, read alongside the action list instead of after it:
+    which triggers to read depends on the actions only through the managed ones, and the owned
+    ones are read anyway. The policy comes from the catalogue at hand (the tenant's from an
+    earlier read, else the built-in one); a prefetched trigger that the tenant's own list then
+    rules out is dropped unread (its result or error is never used)."""
+    early = triggers_to_read(known if known is not None else fallback, (), owned, fallback)
+    return {t: pool.submit(_bindings, client, t) for t in early}
+
+
 def read_live(
     client: Auth0Client,
     *,
@@ -201,15 +218,15 @@ def read_live(
         client.authenticate()  # one token before fanning out, not one per thread
         triggers_f = None if known_triggers is not None else pool.submit(client.list_triggers)
         actions_f = pool.submit(client.list_actions)
+        early = _prefetch(pool, client, owned, known_triggers, catalogue_triggers)
         if triggers_f is None:
             triggers = tuple(known_triggers or ())
         else:
             triggers = tuple(to_trigger(t) for t in triggers_f.result())
         actions = sorted((to_action(a) for a in actions_f.result()), key=lambda a: (a.name, a.id))
         wanted = triggers_to_read(triggers, actions, owned, catalogue_triggers)
-        bindings = [
-            name_bindings(b, actions) for b in pool.map(lambda t: _bindings(client, t), wanted)
-        ]
+        late = {t: pool.submit(_bindings, client, t) for t in wanted if t not in early}
+        bindings = [name_bindings((early.get(t) or late[t]).result(), actions) for t in wanted]
     return LiveState(
         tenant=tenant,
         triggers=triggers,

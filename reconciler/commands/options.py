@@ -63,8 +63,8 @@ def tenant_options(func: F) -> F:
             type=click.FloatRange(min=0.1, max=1000.0),
             default=None,
             metavar="RPS",
-            help="Client-side request rate (requests/s). Default 8, lowered automatically "
-            "from the tenant's rate-limit headers.",
+            help="A ceiling on the request rate (requests/s). Without it the rate follows "
+            "the tenant's x-ratelimit-* headers, keeping 20% of its bucket free.",
         ),
         click.option(
             "--verbose", "-v", is_flag=True, help="Log each API request (method, path, status, ms)."

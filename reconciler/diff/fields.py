@@ -10,8 +10,6 @@ import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from reconciler.model import Dependency
 from reconciler.trailer import normalise_code
 
@@ -41,6 +39,8 @@ def structured_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict
         return out
     deps: dict[str, dict[str, str | None]] = {}
     secrets: dict[str, str] = {}
+    from deepdiff import DeepDiff  # ~0.2 s to import: only when a structured field changed
+
     tree = DeepDiff(dict(before), dict(after), view="tree")
     for report, levels in tree.items():
         for level in levels:

@@ -161,3 +161,19 @@ def test_full_read_survives_faults_at_a_free_tenant_rate(
     assert len(log) == total
     assert faults > 0  # the faults did happen
     assert too_many < 0.05 * len(log), (too_many, len(log))
+
+
+def test_owned_bindings_are_read_alongside_the_action_list(
+    make_emulator: Callable[..., Emulator], make_client: Callable[..., Auth0Client]
+) -> None:
+    """The owned trigger's bindings do not wait for the action list's answer (issue 16)."""
+    emu = make_emulator(latency_ms=300)
+    client = make_client(emu)
+    known = read_live(client, tenant="local").triggers
+    emu.clear_log()
+    read_live(client, tenant="local", owned_triggers=["post-login"], known_triggers=known)
+    arrived = {r.path: r.ts for r in emu.request_log}
+    listed = arrived["/api/v2/actions/actions"]
+    bindings = arrived["/api/v2/actions/triggers/post-login/bindings"]
+    # sent one after the other, the bindings would arrive a whole 300 ms answer later
+    assert abs(bindings - listed) < 0.2

@@ -191,8 +191,10 @@ def help_examples() -> list[list[str]]:
     found: list[list[str]] = []
     while commands:
         command = commands.pop()
-        if isinstance(command, click.Group):
-            commands.extend(command.commands.values())
+        if isinstance(command, click.Group):  # through get_command: cli loads them lazily
+            ctx = click.Context(command)
+            for name in command.list_commands(ctx):
+                commands += [c for c in [command.get_command(ctx, name)] if c is not None]
         text = (command.epilog or "").replace("\\\n", " ")
         for line in text.splitlines():
             found += segments(line.strip())
