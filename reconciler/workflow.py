@@ -16,6 +16,7 @@ from reconciler.apply import (
     StepResult,
     secret_mismatches,
     stale_resources,
+    underived_step,
 )
 from reconciler.auth0.live import read_live
 from reconciler.auth0.tenant import TenantSession
@@ -69,9 +70,15 @@ def plan_tenant(
     return desired, live, make_plan(desired, live, options=options)
 
 
-def check_saved_plan(plan: Plan, session: TenantSession, desired: DesiredState) -> LiveState:
+def check_saved_plan(
+    plan: Plan,
+    session: TenantSession,
+    desired: DesiredState,
+    var_files: Sequence[str | Path] = (),
+) -> LiveState:
     """Refuse (GuardError, exit 3) a plan for another tenant, from other manifests, with other
-    secret values, or whose resources moved since it was made. Returns the fresh live state."""
+    secret values, whose resources moved since it was made, or with a step that the manifests at
+    hand do not give (a forged file). Returns the fresh live state."""
     if plan.tenant != session.name:
         raise GuardError(
             f"this plan was made for tenant {plan.tenant!r}, not {session.name!r}; "
@@ -91,7 +98,21 @@ def check_saved_plan(plan: Plan, session: TenantSession, desired: DesiredState) 
             "the tenant changed since this plan was made; run plan again:\n  "
             + "\n  ".join(problems)
         )
+    rederive(plan, revalidate(desired, live, var_files), live)
     return live
+
+
+def rederive(plan: Plan, desired: DesiredState, live: LiveState) -> None:
+    """Plan again from the manifests at hand and this live state; every saved step must be in
+    that plan as is, and that plan must not be blocked (GuardError naming the first one)."""
+    deletes = any(step.kind == "delete" for step in plan.steps)
+    options = PlanOptions(allow_delete=deletes, targets=plan.targets)
+    fresh = make_plan(desired, live, options=options)
+    problem = underived_step(plan, fresh, desired)
+    if problem is not None:
+        raise GuardError(problem)
+    if fresh.blocked:
+        raise GuardError("this plan is blocked by the manifests at hand: " + fresh.blocked[0])
 
 
 def execute(

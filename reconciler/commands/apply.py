@@ -7,13 +7,15 @@ code combines them (any error 1, else any guard 3, else 0).
 
 from __future__ import annotations
 
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import click
+from click.core import ParameterSource
 
-from reconciler import output, planfile
+from reconciler import output, planfile, plansign
 from reconciler.apply import ApplyResult
 from reconciler.commands.common import plan_options, root_argument, var_file_option
 from reconciler.commands.options import TenantArgs, tenant_options
@@ -25,6 +27,9 @@ from reconciler.exitcodes import ExitCode, combine
 from reconciler.plan import Plan, PlanOptions
 from reconciler.workflow import check_saved_plan, execute, load_desired, plan_tenant
 
+DEFAULT = ParameterSource.DEFAULT
+MAX_PLAN_FILE = 64 * 2**20  # characters; a plan of 100 actions x 100 kB of code is ~25 MB
+
 EPILOG = """\b
 Examples:
   reconciler apply examples/actions --tenant local --var-file examples/actions/.env.example \
@@ -34,13 +39,25 @@ Examples:
 """
 
 
-def read_plan_file(path: str) -> Plan:
+def read_plan_file(path: str, key: str | None = None) -> Plan:
     try:
         with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except OSError as exc:
-        raise ReconcilerError(f"cannot read plan file {path}: {exc.strerror}") from None
-    return planfile.loads(text, source=path)
+            text = handle.read(MAX_PLAN_FILE + 1)
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ReconcilerError(f"cannot read plan file {path}: {why}") from None
+    if len(text) > MAX_PLAN_FILE:
+        raise ReconcilerError(f"{path}: plan file larger than {MAX_PLAN_FILE // 2**20} MB")
+    return planfile.loads(text, source=path, key=key)
+
+
+def saved_plan_root(given: str, explicit: bool, plan: Plan) -> str:
+    """The manifest root for `apply --plan`: an explicit ROOT wins (the manifests there must
+    still give every step of the plan); otherwise the root the plan recorded, resolved
+    relative to the current directory; for a plan that recorded none, the default ROOT."""
+    if explicit or plan.root is None:
+        return given
+    return plan.root
 
 
 def confirm(tenant: str, auto_approve: bool) -> None:
@@ -64,17 +81,20 @@ class Settings:
     journal: str | None
     options: PlanOptions
     many: bool
+    root_explicit: bool = True
+    plan_key: str | None = None
 
 
 def apply_target(target: Target, s: Settings, prefix: str = "") -> ApplyResult | None:
     """Plan (or load and check the saved plan), confirm, execute. None: nothing to do."""
     plan_path = per_target_path(s.plan_file, target, s.many) if s.plan_file else None
-    saved = read_plan_file(plan_path) if plan_path else None
-    desired = load_desired(s.root, target.var_files)
+    saved = read_plan_file(plan_path, s.plan_key) if plan_path else None
+    root = saved_plan_root(s.root, s.root_explicit, saved) if saved else s.root
+    desired = load_desired(root, target.var_files)
     options = s.options
     with open_target(target) as session:
         if saved is not None:
-            live = check_saved_plan(saved, session, desired)
+            live = check_saved_plan(saved, session, desired, target.var_files)
             plan = saved
             deletes = any(step.kind == "delete" for step in plan.steps)
             options = PlanOptions(
@@ -158,6 +178,12 @@ def apply_all(targets: list[Target], s: Settings) -> ExitCode:
     help="Steps of one phase run concurrently (still bounded by the rate limit).",
 )
 @click.option("--journal", metavar="FILE", help="Append one JSON line per step event to FILE.")
+@click.option(
+    "--require-signed-plan",
+    is_flag=True,
+    help="Refuse to run unless RECONCILER_PLAN_KEY is set, so every saved plan is "
+    "signature-checked (also RECONCILER_REQUIRE_SIGNED_PLAN=1).",
+)
 @plan_options
 def command(
     root: str,
@@ -168,12 +194,23 @@ def command(
     auto_approve: bool,
     parallelism: int,
     journal: str | None,
+    require_signed_plan: bool,
     plan_opts: PlanOptions,
 ) -> int:
     """Make the tenant match the manifests."""
+    key = plansign.plan_key(os.environ, require=require_signed_plan)
+    explicit = click.get_current_context().get_parameter_source("root") is not DEFAULT
     targets = resolve_targets(root, env_name, tenant_args, var_files)
     settings = Settings(
-        root, plan_file, auto_approve, parallelism, journal, plan_opts, many=len(targets) > 1
+        root,
+        plan_file,
+        auto_approve,
+        parallelism,
+        journal,
+        plan_opts,
+        many=len(targets) > 1,
+        root_explicit=explicit,
+        plan_key=key,
     )
     if len(targets) > 1:
         return int(apply_all(targets, settings))

@@ -8,13 +8,14 @@ else any guard 3, else any change 2 (with --detailed-exitcode), else 0.
 from __future__ import annotations
 
 import json
+import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
-from reconciler import output, planfile
+from reconciler import output, planfile, plansign
 from reconciler.commands.common import plan_options, root_argument, var_file_option
 from reconciler.commands.options import TenantArgs, tenant_options
 from reconciler.commands.targets import Target, env_option, open_target, resolve_targets
@@ -42,9 +43,9 @@ def render(plan: Plan, fmt: str) -> str:
     return render_text(plan, color=output.use_color())
 
 
-def write_plan_file(plan: Plan, path: str) -> None:
+def write_plan_file(plan: Plan, path: str, key: str | None = None) -> None:
     try:
-        Path(path).write_text(mask(planfile.dumps(plan)), encoding="utf-8")
+        Path(path).write_text(mask(planfile.dumps(plan, key=key)), encoding="utf-8")
     except OSError as exc:
         raise ReconcilerError(f"cannot write plan file {path}: {exc.strerror}") from None
 
@@ -61,7 +62,7 @@ def plan_target(root: str, target: Target, options: PlanOptions) -> Plan:
     desired = load_desired(root, target.var_files)
     with open_target(target) as session:
         _, _, plan = plan_tenant(session, desired, options, target.var_files)
-    return plan
+    return replace(plan, root=planfile.recorded_root(root))
 
 
 @dataclass
@@ -145,6 +146,7 @@ def command(
 ) -> int:
     """Show what apply would change in the tenant, without changing anything."""
     targets = resolve_targets(root, env_name, tenant_args, var_files)
+    key = plansign.plan_key(os.environ) if out else None  # fail before planning
     if len(targets) == 1:
         outcomes = [Outcome(targets[0], plan=plan_target(root, targets[0], plan_opts))]
         assert outcomes[0].plan is not None
@@ -159,7 +161,7 @@ def command(
             continue
         if out:
             path = per_target_path(out, o.target, len(outcomes) > 1)
-            write_plan_file(o.plan, path)
+            write_plan_file(o.plan, path, key)
             output.notice(
                 f"{prefix}plan saved to {path}; apply it with: reconciler apply --plan {path}"
             )
