@@ -14,7 +14,7 @@ import jsonschema
 
 from reconciler import plansign
 from reconciler.diff import Drift
-from reconciler.errors import ReconcilerError
+from reconciler.errors import ReconcilerError, clip
 from reconciler.plan import (
     FORMAT_VERSION,
     Change,
@@ -74,7 +74,8 @@ def plan_from_dict(data: Any, *, source: str = "plan") -> Plan:
     """Validate and load a plan document; ReconcilerError naming the problem otherwise."""
     if isinstance(data, dict) and data.get("format_version") not in (None, FORMAT_VERSION):
         raise ReconcilerError(
-            f"{source}: plan format_version {data.get('format_version')!r} is not supported "
+            f"{source}: plan format_version {clip(repr(data.get('format_version')), 40)} "
+            "is not supported "
             f"(this reconciler reads {FORMAT_VERSION!r})"
         )
     validator = jsonschema.Draft202012Validator(plan_schema())
@@ -113,7 +114,8 @@ def plan_from_dict(data: Any, *, source: str = "plan") -> Plan:
         missing = [d for d in step.depends_on if d not in known]
         if missing:
             raise ReconcilerError(
-                f"{source}: invalid plan file: step {step.id} depends on unknown {missing[0]}"
+                f"{source}: invalid plan file: step {clip(step.id, 100)} depends on unknown "
+                f"{clip(missing[0], 100)}"
             )
     return Plan(
         tenant=data["tenant"],

@@ -21,7 +21,7 @@ from reconciler.apply import (
 from reconciler.auth0.live import read_live
 from reconciler.auth0.tenant import TenantSession
 from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
-from reconciler.errors import GuardError
+from reconciler.errors import GuardError, clip
 from reconciler.manifest import load_manifests
 from reconciler.model import DesiredState, LiveState, Trigger
 from reconciler.plan import Plan, PlanOptions, make_plan
@@ -81,7 +81,7 @@ def check_saved_plan(
     hand do not give (a forged file). Returns the fresh live state."""
     if plan.tenant != session.name:
         raise GuardError(
-            f"this plan was made for tenant {plan.tenant!r}, not {session.name!r}; "
+            f"this plan was made for tenant {clip(plan.tenant)!r}, not {session.name!r}; "
             "run plan against this tenant"
         )
     if plan.manifest_digest != desired.digest:
@@ -89,7 +89,7 @@ def check_saved_plan(
             "this plan was made from different manifests (digest mismatch); run plan again"
         )
     if plan.blocked:
-        raise GuardError("this plan is blocked: " + "; ".join(plan.blocked))
+        raise GuardError("this plan is blocked: " + clip("; ".join(plan.blocked), 400))
     problems = secret_mismatches(plan, desired)
     live = read_tenant(session, desired)
     problems += stale_resources(plan, live)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from reconciler.auth0.client import Auth0Client
+from reconciler.errors import clip
 
 Json = dict[str, Any]
 #: None = still waiting; otherwise (ok, message)
@@ -27,7 +28,7 @@ def version_number(version: Json) -> int | None:
 def build_errors(obj: Json) -> str:
     errors = obj.get("errors") or []
     msgs = [str(e.get("msg", "")) for e in errors if isinstance(e, dict)]
-    return "; ".join(m for m in msgs if m) or "no build errors reported"
+    return clip("; ".join(m for m in msgs if m)) or "no build errors reported"
 
 
 def check_build(expect_deployed: bool) -> Callable[[Json], Outcome]:

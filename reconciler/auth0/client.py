@@ -18,11 +18,12 @@ from urllib.parse import quote
 
 from reconciler.auth0 import errormap
 from reconciler.auth0.engine import RESEND, Engine
+from reconciler.auth0.paging import PageGuard
 from reconciler.auth0.ratelimit import DEFAULT_BURST, DEFAULT_RATE, TokenBucket
 from reconciler.auth0.retry import RetryPolicy
 from reconciler.auth0.stats import Stats
 from reconciler.auth0.token import Credentials
-from reconciler.auth0.transport import Endpoint, Params, Transport
+from reconciler.auth0.transport import DEADLINE, Endpoint, Params, Transport
 
 API = "/api/v2/actions"
 PER_PAGE = 100
@@ -59,6 +60,7 @@ class Auth0Client:
         rate_limit: float | None = None,
         burst: int | None = None,
         timeout: tuple[float, float] = (5.0, 30.0),
+        deadline: float = DEADLINE,
         max_tries: int = 6,
         max_total_wait: float = 120.0,
         backoff: tuple[float, float] = (0.5, 8.0),
@@ -70,8 +72,10 @@ class Auth0Client:
     ) -> None:
         """`base_url`: https://DOMAIN (http:// only for loopback). `rate_limit`/`burst`: the
         client-side bucket (default 8/s, burst 8; burst defaults to the rate), adapted down from
-        the tenant's `x-ratelimit-*` headers. `logger`: where the request lines go (default
-        `reconciler.http`; masked either way). `clock`/`sleep`/`jitter`: injectable for tests."""
+        the tenant's `x-ratelimit-*` headers. `deadline`: seconds for one whole exchange
+        (connect, headers and body; a server dripping bytes fails then). `logger`: where the
+        request lines go (default `reconciler.http`; masked either way).
+        `clock`/`sleep`/`jitter`: injectable for tests."""
         endpoint = Endpoint.parse(base_url)
         rate = rate_limit if rate_limit is not None else DEFAULT_RATE
         size = (
@@ -79,7 +83,12 @@ class Auth0Client:
         )
         self.engine = Engine(
             Transport(
-                endpoint, ca_bundle=ca_bundle, timeout=timeout, pool_size=pool_size, logger=logger
+                endpoint,
+                ca_bundle=ca_bundle,
+                timeout=timeout,
+                deadline=deadline,
+                pool_size=pool_size,
+                logger=logger,
             ),
             credentials,
             TokenBucket(rate, size, clock=clock, sleep=sleep),
@@ -117,6 +126,7 @@ class Auth0Client:
 
     def _paged(self, path: str, key: str, params: Params | None = None) -> list[Json]:
         items: list[Json] = []
+        seen = PageGuard("GET", path)
         for page in range(MAX_PAGES):
             query: dict[str, str | int | bool] = {**(params or {}), "page": page}
             query["per_page"] = PER_PAGE
@@ -124,6 +134,7 @@ class Auth0Client:
             chunk = body.get(key, [])
             if not isinstance(chunk, list) or not all(isinstance(i, dict) for i in chunk):
                 raise errormap.malformed("GET", path, 200, f"'{key}' is not a list of objects")
+            seen.check(chunk)
             items.extend(chunk)
             total = body.get("total", 0)
             total = total if isinstance(total, int) else 0
