@@ -289,3 +289,57 @@ def test_the_deadline_also_bounds_tls(tls_drip: tuple[str, str]) -> None:
     assert "no complete response within 1 s (deadline)" in str(caught.value)
     assert client.stats.requests == 1
     assert 0.9 < seconds < 2.5, seconds
+
+
+# --------------------------------------------------------------------------- long text
+
+
+class _Verbose(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        body = {"error": "E" * 5000, "error_description": "x" * 10_000}
+        data = json.dumps(body).encode()
+        self.send_response(403)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.fixture
+def verbose_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Verbose)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_a_long_server_message_is_quoted_200_characters_at_most(
+    plan_cli: Runner, verbose_server: str
+) -> None:
+    code, _, err, _ = plan_cli(f"http://{verbose_server}")
+    assert code == 1
+    assert err == (
+        f"reconciler: error: POST /oauth/token -> 403: {'x' * 197}... ({'E' * 57}...); "
+        f"hint: the client is not authorized for the Management API of {verbose_server} "
+        f"(audience https://{verbose_server}/api/v2/)\n"
+    )
+
+
+def test_a_long_tenant_argument_is_quoted_200_characters_at_most(plan_cli: Runner) -> None:
+    code, _, err, _ = plan_cli("not a domain " + "z" * 5000)
+    assert code == 1
+    quoted = "not a domain " + "z" * 184 + "..."
+    assert err == (
+        f"reconciler: error: --tenant {quoted!r} is not a domain (e.g. acme.eu.auth0.com), "
+        "a URL, or 'local'\n"
+    )
