@@ -77,7 +77,8 @@ class _Watchdog:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="http-deadline", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            if self._heap[0][2] is watch:  # only an earlier deadline changes the wait
+                self._cond.notify()
 
     def _run(self) -> None:
         while True:

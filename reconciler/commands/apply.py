@@ -168,7 +168,13 @@ def apply_all(targets: list[Target], s: Settings) -> ExitCode:
 @var_file_option
 @tenant_options
 @env_option
-@click.option("--plan", "plan_file", metavar="PLANFILE", help="Apply this saved plan exactly.")
+@click.option(
+    "--plan",
+    "plan_file",
+    metavar="PLANFILE",
+    help="Apply this saved plan exactly (each step re-derived from the manifests first); "
+    "without ROOT, the root the plan recorded.",
+)
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option(
     "--parallelism",
