@@ -2,9 +2,10 @@
 
 A plan file's own digest is unkeyed: anyone who can edit the file can recompute it. So before
 `apply --plan` writes, the plan is made again from the checkout and the tenant just read, and
-every saved step must be in it with the same kind, resource, dependencies and payload. Code is
-compared without the trailer's secret digest (it is salted afresh on every plan); that digest must
-instead match the secret values resolved now. Pure: no I/O.
+every saved step must be in it with the same kind, resource and payload, and with at least its
+dependencies (the build wait, which writes nothing, may only name actions the manifests have).
+Code is compared without the trailer's secret digest (it is salted afresh on every plan); that
+digest must instead match the secret values resolved now. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ def underived_step(saved: Plan, fresh: Plan, desired: DesiredState) -> str | Non
     """One line naming the first saved step that `fresh` (made from the manifests at hand)
     does not contain as is; None when every step follows."""
     made = {s.id: s for s in fresh.steps}
+    ids = {s.id for s in saved.steps}
     for step in saved.steps:
-        other = made.get(step.id)
-        why = _difference(step, other, desired)
+        if step.kind == "wait_build":
+            why = _wait_difference(step, desired)
+        else:
+            why = _difference(step, made.get(step.id), desired, ids)
         if why is not None:
             return (
                 f"{step.address}: the plan's {step.kind} step does not follow from the manifests "
@@ -33,12 +37,24 @@ def underived_step(saved: Plan, fresh: Plan, desired: DesiredState) -> str | Non
     return None
 
 
-def _difference(step: Step, other: Step | None, desired: DesiredState) -> str | None:
+def _wait_difference(step: Step, desired: DesiredState) -> str | None:
+    """The build wait writes nothing, and which actions are still building depends on other
+    writers too; it may only wait for actions the manifests name."""
+    names = step.payload.get("actions")
+    if not isinstance(names, list) or any(desired.action(str(n)) is None for n in names):
+        return "it waits for an action the manifests do not name"
+    return None
+
+
+def _difference(
+    step: Step, other: Step | None, desired: DesiredState, saved_ids: set[str]
+) -> str | None:
     if other is None:
         return "the manifests give no such step"
     if (step.kind, step.address) != (other.kind, other.address):
         return "a different step has this id"
-    if set(step.depends_on) != set(other.depends_on):
+    # an extra dependency only waits longer; a missing one could reorder the writes
+    if any(d in saved_ids and d not in step.depends_on for d in other.depends_on):
         return "its dependencies differ"
     for key in sorted(set(step.payload) | set(other.payload)):
         if key == "code":

@@ -110,8 +110,22 @@ def test_a_forged_step_is_refused_before_any_write(
             "action.m2m-quota: the plan's create step does not follow from the manifests at hand "
             "(the manifests give no such step)",
         ),
+        (
+            lambda s: replace(s, depends_on=()) if s.id == "rebind:post-login" else None,
+            "bindings.post-login: the plan's rebind step does not follow from the manifests at "
+            "hand (its dependencies differ)",
+        ),
+        (
+            lambda s: (
+                with_payload(s, actions=[*s.payload["actions"], "ghost"])
+                if s.id == "wait_build"
+                else None
+            ),
+            "actions: the plan's wait_build step does not follow from the manifests at hand (it "
+            "waits for an action the manifests do not name)",
+        ),
     ],
-    ids=["runtime", "binding-order", "unknown-action"],
+    ids=["runtime", "binding-order", "unknown-action", "dropped-dependency", "wait-for-ghost"],
 )
 def test_other_forgeries_are_refused_naming_the_resource(
     cli: Cli,
