@@ -10,6 +10,13 @@ from dataclasses import dataclass
 
 from reconciler.exitcodes import ExitCode
 
+QUOTE_LIMIT = 200  # characters of outside text (input, a server's message) an error may quote
+
+
+def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """At most `limit` characters of `text`; a cut is marked with "..."."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
 
 class ReconcilerError(Exception):
     """An expected, user-facing failure."""

@@ -7,12 +7,14 @@ from __future__ import annotations
 import functools
 import json
 from importlib import resources
+from pathlib import PurePath
 from typing import Any
 
 import jsonschema
 
+from reconciler import plansign
 from reconciler.diff import Drift
-from reconciler.errors import ReconcilerError
+from reconciler.errors import ReconcilerError, clip
 from reconciler.plan import (
     FORMAT_VERSION,
     Change,
@@ -32,7 +34,7 @@ def plan_schema() -> dict[str, Any]:
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
-    return {
+    data = {
         "format_version": plan.format_version,
         "tenant": plan.tenant,
         "manifest_digest": plan.manifest_digest,
@@ -45,11 +47,22 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "blocked": list(plan.blocked),
         "warnings": list(plan.warnings),
     }
+    if plan.root is not None:
+        data["root"] = plan.root
+    return data
 
 
-def dumps(plan: Plan) -> str:
-    """The plan document: sorted keys, indent 2, a final newline."""
-    return json.dumps(plan_to_dict(plan), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+def recorded_root(root: str) -> str:
+    """The root as a plan file records it: as given, in POSIX form (`./a/` -> `a`)."""
+    return PurePath(root).as_posix()
+
+
+def dumps(plan: Plan, *, key: str | None = None) -> str:
+    """The plan document: sorted keys, indent 2, a final newline; signed when `key` is given."""
+    data = plan_to_dict(plan)
+    if key:
+        data["signature"] = plansign.sign(data, key)
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
 def _where(error: jsonschema.ValidationError) -> str:
@@ -61,7 +74,8 @@ def plan_from_dict(data: Any, *, source: str = "plan") -> Plan:
     """Validate and load a plan document; ReconcilerError naming the problem otherwise."""
     if isinstance(data, dict) and data.get("format_version") not in (None, FORMAT_VERSION):
         raise ReconcilerError(
-            f"{source}: plan format_version {data.get('format_version')!r} is not supported "
+            f"{source}: plan format_version {clip(repr(data.get('format_version')), 40)} "
+            "is not supported "
             f"(this reconciler reads {FORMAT_VERSION!r})"
         )
     validator = jsonschema.Draft202012Validator(plan_schema())
@@ -100,7 +114,8 @@ def plan_from_dict(data: Any, *, source: str = "plan") -> Plan:
         missing = [d for d in step.depends_on if d not in known]
         if missing:
             raise ReconcilerError(
-                f"{source}: invalid plan file: step {step.id} depends on unknown {missing[0]}"
+                f"{source}: invalid plan file: step {clip(step.id, 100)} depends on unknown "
+                f"{clip(missing[0], 100)}"
             )
     return Plan(
         tenant=data["tenant"],
@@ -114,13 +129,17 @@ def plan_from_dict(data: Any, *, source: str = "plan") -> Plan:
         blocked=tuple(data["blocked"]),
         warnings=tuple(data["warnings"]),
         format_version=data["format_version"],
+        root=data.get("root"),
     )
 
 
-def loads(text: str, *, source: str = "plan") -> Plan:
-    """Parse a plan file's text (see plan_from_dict)."""
+def loads(text: str, *, source: str = "plan", key: str | None = None) -> Plan:
+    """Parse a plan file's text (see plan_from_dict). With `key`, the signature is checked
+    first (GuardError, exit 3, for a missing or wrong one)."""
     try:
         data = json.loads(text)
     except ValueError as exc:
         raise ReconcilerError(f"{source}: not a JSON plan file: {exc}") from None
+    if key:
+        plansign.check(data, key, source=source)
     return plan_from_dict(data, source=source)

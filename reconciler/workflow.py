@@ -17,11 +17,12 @@ from reconciler.apply import (
     StepResult,
     secret_mismatches,
     stale_resources,
+    underived_step,
 )
 from reconciler.auth0.live import read_live
 from reconciler.auth0.tenant import TenantSession
 from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
-from reconciler.errors import GuardError
+from reconciler.errors import GuardError, clip
 from reconciler.manifest import load_manifests
 from reconciler.manifest.deferred import settle
 from reconciler.model import DesiredState, LiveState, Trigger
@@ -97,12 +98,18 @@ def plan_tenant(
     return desired, live, replace(plan, warnings=warnings + plan.warnings)
 
 
-def check_saved_plan(plan: Plan, session: TenantSession, desired: DesiredState) -> LiveState:
+def check_saved_plan(
+    plan: Plan,
+    session: TenantSession,
+    desired: DesiredState,
+    var_files: Sequence[str | Path] = (),
+) -> LiveState:
     """Refuse (GuardError, exit 3) a plan for another tenant, from other manifests, with other
-    secret values, or whose resources moved since it was made. Returns the fresh live state."""
+    secret values, whose resources moved since it was made, or with a step that the manifests at
+    hand do not give (a forged file). Returns the fresh live state."""
     if plan.tenant != session.name:
         raise GuardError(
-            f"this plan was made for tenant {plan.tenant!r}, not {session.name!r}; "
+            f"this plan was made for tenant {clip(plan.tenant)!r}, not {session.name!r}; "
             "run plan against this tenant"
         )
     if plan.manifest_digest != desired.digest:
@@ -110,7 +117,7 @@ def check_saved_plan(plan: Plan, session: TenantSession, desired: DesiredState) 
             "this plan was made from different manifests (digest mismatch); run plan again"
         )
     if plan.blocked:
-        raise GuardError("this plan is blocked: " + "; ".join(plan.blocked))
+        raise GuardError("this plan is blocked: " + clip("; ".join(plan.blocked), 400))
     problems = secret_mismatches(plan, desired)
     live = read_tenant(session, desired)
     problems += stale_resources(plan, live)
@@ -119,8 +126,23 @@ def check_saved_plan(plan: Plan, session: TenantSession, desired: DesiredState) 
             "the tenant changed since this plan was made; run plan again:\n  "
             + "\n  ".join(problems)
         )
+    desired = revalidate(desired, live, var_files)
     settle(desired, live)  # the lints that would block a fresh plan block this one too
+    rederive(plan, desired, live)
     return live
+
+
+def rederive(plan: Plan, desired: DesiredState, live: LiveState) -> None:
+    """Plan again from the manifests at hand and this live state; every saved step must be in
+    that plan as is, and that plan must not be blocked (GuardError naming the first one)."""
+    deletes = any(step.kind == "delete" for step in plan.steps)
+    options = PlanOptions(allow_delete=deletes, targets=plan.targets)
+    fresh = make_plan(desired, live, options=options)
+    problem = underived_step(plan, fresh, desired)
+    if problem is not None:
+        raise GuardError(problem)
+    if fresh.blocked:
+        raise GuardError("this plan is blocked by the manifests at hand: " + fresh.blocked[0])
 
 
 def execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reconciler.apply.derive import underived_step
 from reconciler.apply.executor import Applier
 from reconciler.apply.journal import Journal
 from reconciler.apply.results import FAILED, OK, SKIPPED, ApplyResult, StepResult
@@ -17,4 +18,5 @@ __all__ = [
     "StepResult",
     "secret_mismatches",
     "stale_resources",
+    "underived_step",
 ]

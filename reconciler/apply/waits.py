@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from reconciler.auth0.client import Auth0Client
+from reconciler.errors import clip
 
 Json = dict[str, Any]
 #: None = still waiting; otherwise (ok, message)
@@ -51,7 +52,7 @@ def build_errors(obj: Json) -> str:
         else []
     )
     if any(msgs):
-        return "; ".join(_shown(m) for m in msgs if m)
+        return clip("; ".join(_shown(m) for m in msgs if m))
     deps = [d for d in obj.get("dependencies") or [] if isinstance(d, dict)]
     named = ", ".join(_shown(f"{d.get('name', '?')}@{d.get('version', '?')}") for d in deps[:10])
     why = (

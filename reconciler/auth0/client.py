@@ -20,11 +20,12 @@ from urllib.parse import quote
 from reconciler.auth0 import errormap
 from reconciler.auth0.engine import RESEND, Engine
 from reconciler.auth0.learn import TenantPacer
+from reconciler.auth0.paging import PageGuard
 from reconciler.auth0.ratelimit import TokenBucket
 from reconciler.auth0.retry import RetryPolicy
 from reconciler.auth0.stats import Stats
 from reconciler.auth0.token import Credentials
-from reconciler.auth0.transport import Endpoint, Params, Transport
+from reconciler.auth0.transport import DEADLINE, Endpoint, Params, Transport
 
 API = "/api/v2/actions"
 PER_PAGE = 100
@@ -75,6 +76,7 @@ class Auth0Client:
         rate_limit: float | None = None,
         burst: int | None = None,
         timeout: tuple[float, float] = (5.0, 30.0),
+        deadline: float = DEADLINE,
         max_tries: int = 6,
         max_total_wait: float = 120.0,
         backoff: tuple[float, float] = (0.5, 8.0),
@@ -86,8 +88,9 @@ class Auth0Client:
     ) -> None:
         """`base_url`: https://DOMAIN (http:// only for loopback). The request pace is learned
         from the tenant's `x-ratelimit-*` headers (learn.py); `rate_limit`/`burst` cap it (burst
-        defaults to the rate). `logger`: where the request lines go (default `reconciler.http`;
-        masked either way). `clock`/`sleep`/`jitter`: injectable for tests."""
+        defaults to the rate). `deadline`: seconds for one whole exchange (connect, headers and
+        body; a server dripping bytes fails then). `logger`: where the request lines go (default
+        `reconciler.http`; masked either way). `clock`/`sleep`/`jitter`: injectable for tests."""
         endpoint = Endpoint.parse(base_url)
         cap = None
         if rate_limit is not None:
@@ -95,7 +98,12 @@ class Auth0Client:
             cap = TokenBucket(rate_limit, size, clock=clock, sleep=sleep)
         self.engine = Engine(
             Transport(
-                endpoint, ca_bundle=ca_bundle, timeout=timeout, pool_size=pool_size, logger=logger
+                endpoint,
+                ca_bundle=ca_bundle,
+                timeout=timeout,
+                deadline=deadline,
+                pool_size=pool_size,
+                logger=logger,
             ),
             credentials,
             TenantPacer(cap, clock=clock, sleep=sleep),
@@ -133,6 +141,7 @@ class Auth0Client:
 
     def _paged(self, path: str, key: str, params: Params | None = None) -> list[Json]:
         items: list[Json] = []
+        seen = PageGuard("GET", path)
         for page in range(MAX_PAGES):
             query: dict[str, str | int | bool] = {**(params or {}), "page": page}
             query["per_page"] = PER_PAGE
@@ -140,6 +149,7 @@ class Auth0Client:
             chunk = body.get(key, [])
             if not isinstance(chunk, list) or not all(isinstance(i, dict) for i in chunk):
                 raise errormap.malformed("GET", path, 200, f"'{key}' is not a list of objects")
+            seen.check(chunk)
             items.extend(chunk)
             if not more_pages(len(items), len(chunk), body.get("total")):
                 break

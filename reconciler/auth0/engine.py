@@ -22,6 +22,7 @@ from reconciler.auth0.transport import Params, Reply, Transport, TransportFailur
 from reconciler.errors import ApiError
 
 TOKEN_PATH = "/oauth/token"  # noqa: S105 - a URL path
+UNANSWERED_TRIES = 2  # attempts of a connect that times out before the host ever answered
 
 
 class Resend:
@@ -170,9 +171,7 @@ class Engine:
             error = errormap.connection_error(
                 method, path, failure.kind, failure.detail, self.domain
             )
-            retry = failure.kind in ("timeout", "dropped") or (
-                failure.kind == "refused" and self._answered
-            )
+            retry = self._retry_failure(failure.kind, tries)
             return None, self.policy.backoff(tries) if retry else None, error, failure.sent
         self._answered = True
         self.stats.sent(method, str(reply.status), throttled=throttled)
@@ -180,6 +179,17 @@ class Engine:
             self._observe(reply, seq)
             self._calibrated.set()
         return self._judge(method, path, reply, tries)
+
+    def _retry_failure(self, kind: str, tries: int) -> bool:
+        """Retry a timeout or a dropped connection. A server that kept dripping past the
+        deadline is not retried (it would only drip again). Before the host has ever answered,
+        a refused connection is not retried and a connect timeout once (UNANSWERED_TRIES), so a
+        wrong or dead address fails in seconds."""
+        if kind in ("timeout", "dropped"):
+            return True
+        if kind in ("refused", "unreachable"):
+            return self._answered or (kind == "unreachable" and tries < UNANSWERED_TRIES)
+        return False
 
     def _observe(self, reply: Reply, seq: int) -> None:
         remaining = header_int(reply.headers, "x-ratelimit-remaining")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reconciler.errors import ApiError
+from reconciler.errors import ApiError, clip
 from reconciler.masking import mask
 
 SCOPE_BY_METHOD = {
@@ -100,7 +100,8 @@ def from_response(
     if message is None:
         message = note or "no error message in the response"
     hint = hint_for(method, path, status, message, code, body, domain)
-    return ApiError(method, path, status, mask(message), mask(code) if code else None, hint)
+    shown_code = clip(mask(code), 60) if code else None
+    return ApiError(method, path, status, clip(mask(message)), shown_code, hint)
 
 
 def malformed(method: str, path: str, status: int, what: str) -> ApiError:
@@ -118,6 +119,8 @@ def connection_error(method: str, path: str, kind: str, detail: str, domain: str
     hints = {
         "dns": f"cannot resolve {domain}: check --tenant / AUTH0_DOMAIN",
         "refused": f"nothing answers at {domain}: check --tenant / AUTH0_DOMAIN",
+        "unreachable": f"nothing answers at {domain}: check --tenant / AUTH0_DOMAIN",
+        "deadline": f"{domain} answered too slowly (a broken proxy or a hostile server?)",
         "tls": "certificate verification failed: pass --ca-bundle for a private CA",
         "timeout": "the tenant did not answer in time; check the network or try again",
         "dropped": "the connection kept dropping; check the network or try again",

@@ -20,10 +20,11 @@ from pathlib import Path
 
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.token import Credentials
-from reconciler.auth0.transport import enable_request_log
-from reconciler.errors import ReconcilerError
+from reconciler.auth0.transport import DEADLINE, enable_request_log
+from reconciler.errors import ReconcilerError, clip
 
 LOCAL = "local"
+DEADLINE_VAR = "RECONCILER_HTTP_DEADLINE"
 _DOMAIN_RE = re.compile(
     r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+(:\d{1,5})?$"
 )
@@ -42,7 +43,7 @@ def tenant_url(spec: str) -> str:
         return spec.rstrip("/")
     if not _DOMAIN_RE.match(spec.rstrip("/")):
         raise ReconcilerError(
-            f"--tenant {spec!r} is not a domain (e.g. acme.eu.auth0.com), a URL, or 'local'"
+            f"--tenant {clip(spec)!r} is not a domain (e.g. acme.eu.auth0.com), a URL, or 'local'"
         )
     return f"https://{spec.rstrip('/')}"
 
@@ -61,6 +62,20 @@ def credentials_from_env(env: Mapping[str, str]) -> Credentials:
     raise ReconcilerError(
         "no credentials: set AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET, or AUTH0_ACCESS_TOKEN"
     )
+
+
+def http_deadline(env: Mapping[str, str]) -> float:
+    """`RECONCILER_HTTP_DEADLINE`: seconds one request may take in all (default 30)."""
+    raw = env.get(DEADLINE_VAR, "").strip()
+    if not raw:
+        return DEADLINE
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0.1 <= value <= 3600:
+        raise ReconcilerError(f"{DEADLINE_VAR}={clip(raw, 40)!r}: expected seconds, 0.1 to 3600")
+    return value
 
 
 @contextlib.contextmanager
@@ -90,7 +105,9 @@ def open_tenant(
         return
     url = tenant_url(spec)
     credentials = credentials_from_env(env)
-    client = Auth0Client(url, credentials, ca_bundle=ca_bundle, rate_limit=rate_limit)
+    client = Auth0Client(
+        url, credentials, ca_bundle=ca_bundle, rate_limit=rate_limit, deadline=http_deadline(env)
+    )
     try:
         yield TenantSession(client.domain, client)
     finally:

@@ -3,6 +3,8 @@
 - HTTPS with certificate verification always (the system store or `--ca-bundle`); there is no
   switch to turn verification off. Plain `http://` only for loopback hosts.
 - Bodies are read with a size cap; a non-JSON or broken body is reported, never raised raw.
+- Every exchange (connect, TLS, headers, body) has a wall-clock deadline, DEADLINE seconds by
+  default: a server that drips bytes fails with kind "deadline" instead of hanging (deadline.py).
 - Each exchange logs one masked line to the `reconciler.http` logger:
   `GET /api/v2/actions/actions?page=0&per_page=100 -> 200 (12 ms)`.
 """
@@ -22,12 +24,14 @@ from urllib.parse import urlencode, urlsplit
 import requests
 from requests.auth import AuthBase
 
-from reconciler.errors import ReconcilerError
+from reconciler.auth0.deadline import DeadlineAdapter, deadline
+from reconciler.errors import ReconcilerError, clip
 from reconciler.masking import MaskingFilter
 
 LOG = logging.getLogger("reconciler.http")
 LOG.addFilter(MaskingFilter())
 MAX_BODY = 64 * 1024 * 1024  # a page of 100 actions with 100 kB of code, twice, fits easily
+DEADLINE = 30.0  # seconds for one whole exchange, connect included
 Params = Mapping[str, str | int | bool]
 
 
@@ -54,14 +58,16 @@ class Endpoint:
     def parse(cls, url: str) -> Endpoint:
         parts = urlsplit(url.strip())
         if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise ReconcilerError(f"not a tenant URL: {url!r} (expected https://DOMAIN)")
+            raise ReconcilerError(f"not a tenant URL: {clip(url)!r} (expected https://DOMAIN)")
         if parts.username or parts.password or parts.query or parts.fragment:
             raise ReconcilerError(
                 "a tenant URL takes no user, password, query or fragment; "
                 "credentials come from AUTH0_* environment variables"
             )
         if parts.path not in ("", "/"):
-            raise ReconcilerError(f"a tenant URL has no path: {url!r} (expected https://DOMAIN)")
+            raise ReconcilerError(
+                f"a tenant URL has no path: {clip(url)!r} (expected https://DOMAIN)"
+            )
         host = parts.hostname
         if parts.scheme == "http" and not is_loopback(host):
             raise ReconcilerError(
@@ -70,7 +76,7 @@ class Endpoint:
         try:
             port = parts.port
         except ValueError:
-            raise ReconcilerError(f"bad port in tenant URL {url!r}") from None
+            raise ReconcilerError(f"bad port in tenant URL {clip(url)!r}") from None
         shown = f"[{host}]" if ":" in host else host
         netloc = shown if port is None else f"{shown}:{port}"
         return cls(f"{parts.scheme}://{netloc}", netloc)
@@ -102,7 +108,7 @@ class TransportFailure(Exception):
 
     def __init__(self, kind: str, detail: str, *, sent: bool) -> None:
         super().__init__(detail)
-        self.kind = kind  # dns | refused | tls | timeout | dropped
+        self.kind = kind  # dns | refused | unreachable | tls | timeout | deadline | dropped
         self.detail = detail
         self.sent = sent
 
@@ -114,7 +120,7 @@ def _classify(exc: requests.RequestException) -> TransportFailure:
             "tls", "TLS handshake failed (certificate not trusted?)", sent=False
         )
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return TransportFailure("timeout", "connect timed out", sent=False)
+        return TransportFailure("unreachable", "connect timed out", sent=False)
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return TransportFailure("timeout", "read timed out", sent=True)
     if "NameResolutionError" in chain or "Name or service not known" in chain:
@@ -132,7 +138,7 @@ def _parse(raw: bytes, content_type: str, truncated: bool) -> tuple[Any, str | N
     try:
         return json.loads(raw.decode("utf-8")), None
     except (UnicodeDecodeError, ValueError, RecursionError):
-        kind = content_type.split(";")[0].strip() or "no content type"
+        kind = clip(content_type.split(";")[0].strip(), 60) or "no content type"
         return None, f"response is not JSON ({kind}, {len(raw)} bytes)"
 
 
@@ -145,6 +151,7 @@ class Transport:
         *,
         ca_bundle: str | None = None,
         timeout: tuple[float, float] = (5.0, 30.0),
+        deadline: float = DEADLINE,
         pool_size: int = 16,
         clock: Callable[[], float] = time.perf_counter,
         logger: logging.Logger | None = None,
@@ -155,11 +162,12 @@ class Transport:
             self.log.addFilter(MaskingFilter())
         self._verify: str | bool = ca_bundle if ca_bundle else True
         self._timeout = timeout
+        self.deadline = deadline
         self._clock = clock
         self.session = requests.Session()
         # loopback: no proxies from the environment; elsewhere honour them (corporate networks)
         self.session.trust_env = not is_loopback(urlsplit(endpoint.base_url).hostname or "")
-        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=pool_size)
+        adapter = DeadlineAdapter(pool_connections=1, pool_maxsize=pool_size)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
         self.session.headers.update({"Accept": "application/json", "User-Agent": "reconciler"})
@@ -188,6 +196,22 @@ class Transport:
         return reply
 
     def _exchange(
+        self, method: str, target: str, body: Any, token: str | None, start: float
+    ) -> Reply:
+        with deadline(self.deadline) as watch:
+            try:
+                reply = self._exchange_once(method, target, body, token, start)
+            except TransportFailure:
+                if not watch.expired:
+                    raise
+                reply = None
+        if watch.expired:  # also when a shut-down socket looked like a short, complete body
+            detail = f"no complete response within {self.deadline:g} s (deadline)"
+            raise TransportFailure("deadline", detail, sent=True)
+        assert reply is not None
+        return reply
+
+    def _exchange_once(
         self, method: str, target: str, body: Any, token: str | None, start: float
     ) -> Reply:
         try:

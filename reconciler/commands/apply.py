@@ -7,13 +7,14 @@ code combines them (any error 1, else any guard 3, else 0).
 
 from __future__ import annotations
 
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import click
 
-from reconciler import output, planfile
+from reconciler import output, planfile, plansign
 from reconciler.apply import ApplyResult
 from reconciler.commands.common import (
     manifest_root,
@@ -28,7 +29,10 @@ from reconciler.commands.targets import Target, env_option, open_target, resolve
 from reconciler.errors import GuardError, Interrupted, ReconcilerError
 from reconciler.exitcodes import ExitCode, combine
 from reconciler.plan import Plan, PlanOptions
+from reconciler.rootdir import DefaultRoot
 from reconciler.workflow import check_saved_plan, execute, load_desired, plan_tenant
+
+MAX_PLAN_FILE = 64 * 2**20  # characters; a plan of 100 actions x 100 kB of code is ~25 MB
 
 EPILOG = """\b
 Examples:
@@ -39,13 +43,29 @@ Examples:
 """
 
 
-def read_plan_file(path: str) -> Plan:
+def read_plan_file(path: str, key: str | None = None) -> Plan:
     try:
         with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except OSError as exc:
-        raise ReconcilerError(f"cannot read plan file {path}: {exc.strerror}") from None
-    return planfile.loads(text, source=path)
+            text = handle.read(MAX_PLAN_FILE + 1)
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ReconcilerError(f"cannot read plan file {path}: {why}") from None
+    if len(text) > MAX_PLAN_FILE:
+        raise ReconcilerError(f"{path}: plan file larger than {MAX_PLAN_FILE // 2**20} MB")
+    return planfile.loads(text, source=path, key=key)
+
+
+def saved_plan_root(given: str, explicit: bool, plan: Plan) -> str:
+    """The manifest root for `apply --plan`: an explicit ROOT wins (the manifests there must
+    still give every step of the plan); otherwise the root the plan recorded, resolved
+    relative to the current directory; for a plan that recorded none, the default ROOT."""
+    if explicit:
+        return given
+    if plan.root is None:
+        return manifest_root(None)
+    if plan.root == ".":  # the current directory: skip its non-manifest YAML, as plan did
+        return DefaultRoot(".")
+    return plan.root
 
 
 def confirm(tenant: str, auto_approve: bool) -> None:
@@ -76,17 +96,20 @@ class Settings:
     journal: str | None
     options: PlanOptions
     many: bool
+    root_explicit: bool = True
+    plan_key: str | None = None
 
 
 def apply_target(target: Target, s: Settings, prefix: str = "") -> ApplyResult | None:
     """Plan (or load and check the saved plan), confirm, execute. None: nothing to do."""
     plan_path = per_target_path(s.plan_file, target, s.many) if s.plan_file else None
-    saved = read_plan_file(plan_path) if plan_path else None
-    desired = load_desired(s.root, target.var_files)
+    saved = read_plan_file(plan_path, s.plan_key) if plan_path else None
+    root = saved_plan_root(s.root, s.root_explicit, saved) if saved else s.root
+    desired = load_desired(root, target.var_files)
     options = s.options
     with open_target(target) as session:
         if saved is not None:
-            live = check_saved_plan(saved, session, desired)
+            live = check_saved_plan(saved, session, desired, target.var_files)
             plan = saved
             deletes = any(step.kind == "delete" for step in plan.steps)
             options = PlanOptions(
@@ -160,7 +183,13 @@ def apply_all(targets: list[Target], s: Settings) -> ExitCode:
 @var_file_option
 @tenant_options
 @env_option
-@click.option("--plan", "plan_file", metavar="PLANFILE", help="Apply this saved plan exactly.")
+@click.option(
+    "--plan",
+    "plan_file",
+    metavar="PLANFILE",
+    help="Apply this saved plan exactly (each step re-derived from the manifests first); "
+    "without ROOT, the root the plan recorded.",
+)
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option(
     "--parallelism",
@@ -170,6 +199,12 @@ def apply_all(targets: list[Target], s: Settings) -> ExitCode:
     help="Steps of one phase run concurrently (still bounded by the rate limit).",
 )
 @click.option("--journal", metavar="FILE", help="Append one JSON line per step event to FILE.")
+@click.option(
+    "--require-signed-plan",
+    is_flag=True,
+    help="Refuse to run unless RECONCILER_PLAN_KEY is set, so every saved plan is "
+    "signature-checked (also RECONCILER_REQUIRE_SIGNED_PLAN=1).",
+)
 @plan_options
 def command(
     root: str | None,
@@ -180,13 +215,25 @@ def command(
     auto_approve: bool,
     parallelism: int,
     journal: str | None,
+    require_signed_plan: bool,
     plan_opts: PlanOptions,
 ) -> int:
     """Make the tenant match the manifests."""
-    root = manifest_root(root)
+    key = plansign.plan_key(os.environ, require=require_signed_plan)
+    explicit = root is not None
+    # with --plan and no ROOT, apply_target takes the root the plan recorded
+    root = manifest_root(root) if plan_file is None or explicit else "."
     targets = resolve_targets(root, env_name, tenant_args, var_files)
     settings = Settings(
-        root, plan_file, auto_approve, parallelism, journal, plan_opts, many=len(targets) > 1
+        root,
+        plan_file,
+        auto_approve,
+        parallelism,
+        journal,
+        plan_opts,
+        many=len(targets) > 1,
+        root_explicit=explicit,
+        plan_key=key,
     )
     if len(targets) > 1:
         return int(apply_all(targets, settings))

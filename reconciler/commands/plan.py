@@ -11,12 +11,12 @@ import json
 import os
 import shlex
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
-from reconciler import output, planfile
+from reconciler import output, planfile, plansign
 from reconciler.commands.common import (
     manifest_root,
     plan_options,
@@ -62,13 +62,10 @@ def failure_markdown(tenant: str, error: ReconcilerError) -> str:
     return render_failure_markdown(tenant, [str(error)], int(error.exit_code)).rstrip("\n")
 
 
-def apply_hint(
-    path: str, given_root: str | None, target: Target, var_files: tuple[str, ...]
-) -> str:
+def apply_hint(path: str, target: Target, var_files: tuple[str, ...]) -> str:
     """The `reconciler apply --plan` line to run next, with the flags this plan used (so it
-    works exactly as printed from the same directory)."""
-    words = ["reconciler", "apply", *([given_root] if given_root is not None else [])]
-    words += ["--plan", path]
+    works exactly as printed from the same directory). No ROOT: the plan file records it."""
+    words = ["reconciler", "apply", "--plan", path]
     if target.label is not None:
         words += ["--env", target.label]
     elif target.tenant_args.tenant is not None:
@@ -86,9 +83,9 @@ def tenant_label(tenant_args: TenantArgs, env_name: str | None) -> str:
     return tenant_args.tenant or os.environ.get("AUTH0_DOMAIN", "")
 
 
-def write_plan_file(plan: Plan, path: str) -> None:
+def write_plan_file(plan: Plan, path: str, key: str | None = None) -> None:
     try:
-        Path(path).write_text(mask(planfile.dumps(plan)), encoding="utf-8")
+        Path(path).write_text(mask(planfile.dumps(plan, key=key)), encoding="utf-8")
     except OSError as exc:
         raise ReconcilerError(f"cannot write plan file {path}: {exc.strerror}") from None
 
@@ -105,7 +102,7 @@ def plan_target(root: str, target: Target, options: PlanOptions) -> Plan:
     desired = load_desired(root, target.var_files)
     with open_target(target) as session:
         _, _, plan = plan_tenant(session, desired, options, target.var_files)
-    return plan
+    return replace(plan, root=planfile.recorded_root(root))
 
 
 @dataclass
@@ -207,8 +204,8 @@ def command(
     that says what failed, with the comment marker, so the pull request shows it; the exit code
     is the same as without it.
     """
-    given_root = root
     try:
+        key = plansign.plan_key(os.environ) if out else None  # fail before planning
         root = manifest_root(root)
         targets = resolve_targets(root, env_name, tenant_args, var_files)
         if len(targets) == 1:
@@ -231,8 +228,8 @@ def command(
             continue
         if out:
             path = per_target_path(out, o.target, len(outcomes) > 1)
-            write_plan_file(o.plan, path)
-            hint = apply_hint(path, given_root, o.target, var_files)
+            write_plan_file(o.plan, path, key)
+            hint = apply_hint(path, o.target, var_files)
             output.notice(f"{prefix}plan saved to {path}; apply it with: {hint}")
         for reason in o.plan.blocked:
             output.error(f"{prefix}blocked: {reason}")

@@ -84,6 +84,7 @@ class Plan:
     blocked: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     format_version: str = FORMAT_VERSION
+    root: str | None = None  # the manifest root as `plan` was given it (POSIX); None: unknown
 
     @property
     def has_changes(self) -> bool:

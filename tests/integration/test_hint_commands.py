@@ -60,7 +60,7 @@ def test_apply_hint_after_plan_out_with_root_and_tenant(
     code, _, err = invoke(capsys, argv)
     assert code == 0, err
     assert err == (
-        "reconciler: plan saved to plan.json; apply it with: reconciler apply actions --plan "
+        "reconciler: plan saved to plan.json; apply it with: reconciler apply --plan "
         f"plan.json --tenant {emu.url} --var-file vars.env\n"
     )
     [(code, out, err)] = run_hints(capsys, err)

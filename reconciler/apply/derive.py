@@ -1,0 +1,91 @@
+"""Does every step of a saved plan follow from the manifests at hand? (DESIGN.md "Plan")
+
+A plan file's own digest is unkeyed: anyone who can edit the file can recompute it. So before
+`apply --plan` writes, the plan is made again from the checkout and the tenant just read, and
+every saved step must be in it with the same kind, resource and payload, and with at least its
+dependencies (the build wait, which writes nothing, may only name actions the manifests have).
+Code is compared without the trailer's secret digest (it is salted afresh on every plan); that
+digest must instead match the secret values resolved now. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from reconciler.diff.actions import desired_values
+from reconciler.model import DesiredState
+from reconciler.plan import Plan, Step
+from reconciler.trailer import strip_trailer, verify
+
+
+def underived_step(saved: Plan, fresh: Plan, desired: DesiredState) -> str | None:
+    """One line naming the first saved step that `fresh` (made from the manifests at hand)
+    does not contain as is; None when every step follows."""
+    made = {s.id: s for s in fresh.steps}
+    ids = {s.id for s in saved.steps}
+    for step in saved.steps:
+        if step.kind == "wait_build":
+            why = _wait_difference(step, desired)
+        else:
+            why = _difference(step, made.get(step.id), desired, ids)
+        if why is not None:
+            return (
+                f"{step.address}: the plan's {step.kind} step does not follow from the manifests "
+                f"at hand ({why}); run plan again"
+            )
+    return None
+
+
+def _wait_difference(step: Step, desired: DesiredState) -> str | None:
+    """The build wait writes nothing, and which actions are still building depends on other
+    writers too; it may only wait for actions the manifests name."""
+    names = step.payload.get("actions")
+    if not isinstance(names, list) or any(desired.action(str(n)) is None for n in names):
+        return "it waits for an action the manifests do not name"
+    return None
+
+
+def _difference(
+    step: Step, other: Step | None, desired: DesiredState, saved_ids: set[str]
+) -> str | None:
+    if other is None:
+        return "the manifests give no such step"
+    if (step.kind, step.address) != (other.kind, other.address):
+        return "a different step has this id"
+    # an extra dependency only waits longer; a missing one could reorder the writes
+    if any(d in saved_ids and d not in step.depends_on for d in other.depends_on):
+        return "its dependencies differ"
+    for key in sorted(set(step.payload) | set(other.payload)):
+        if key == "code":
+            why = _code_difference(step.payload.get("code"), other.payload.get("code"), step)
+            if why is None:
+                why = _secret_difference(step, desired)
+            if why is not None:
+                return why
+        elif step.payload.get(key) != other.payload.get(key):
+            return f"{key} differs"
+    return None
+
+
+def _code_difference(mine: Any, theirs: Any, step: Step) -> str | None:
+    if not isinstance(mine, str) or not isinstance(theirs, str):
+        return "code differs"
+    body, info = strip_trailer(mine)
+    fresh_body, fresh_info = strip_trailer(theirs)
+    if info is None or fresh_info is None:
+        return "code has no valid reconciler trailer"
+    if body != fresh_body:
+        return "code differs"
+    if replace(info, secrets="") != replace(fresh_info, secrets=""):
+        return "code trailer differs"
+    return None
+
+
+def _secret_difference(step: Step, desired: DesiredState) -> str | None:
+    action = desired.action(str(step.payload.get("name")))
+    _, info = strip_trailer(str(step.payload.get("code")))
+    values = desired_values(action) if action is not None else None
+    if info is None or values is None or not verify(info.secrets, values):
+        return "the secret digest in its code does not match the secret values at hand"
+    return None

@@ -1,0 +1,64 @@
+"""Optional plan signing (DESIGN.md "Plan": a plan file is bound to what it was made from).
+
+With `RECONCILER_PLAN_KEY` set, `plan --out` adds `"signature": "hmac-sha256:<hex>"`, an
+HMAC-SHA256 under that key over the canonical JSON of the plan document without the signature
+field, and `apply --plan` refuses (exit 3) a plan whose signature is missing or wrong.
+`--require-signed-plan` or `RECONCILER_REQUIRE_SIGNED_PLAN=1` make a missing key an error, so a
+CI job that forgot the secret fails instead of quietly applying unsigned plans. The key is
+registered with the masker and never printed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from typing import Any
+
+from reconciler.errors import GuardError, ReconcilerError
+from reconciler.masking import register
+from reconciler.plan import canonical
+
+KEY_VAR = "RECONCILER_PLAN_KEY"
+REQUIRE_VAR = "RECONCILER_REQUIRE_SIGNED_PLAN"
+PREFIX = "hmac-sha256:"
+MIN_KEY_LEN = 16
+_TRUE = ("1", "true", "yes", "on")
+
+
+def sign(data: Mapping[str, Any], key: str) -> str:
+    body = {k: v for k, v in data.items() if k != "signature"}
+    mac = hmac.new(key.encode("utf-8"), canonical(body).encode("utf-8"), hashlib.sha256)
+    return PREFIX + mac.hexdigest()
+
+
+def check(data: Any, key: str, *, source: str) -> None:
+    """GuardError unless `data` carries a valid signature under `key`."""
+    found = data.get("signature") if isinstance(data, dict) else None
+    if not isinstance(found, str):
+        raise GuardError(
+            f"{source}: the plan is not signed, but {KEY_VAR} is set; "
+            "make it with plan --out under the same key"
+        )
+    if not hmac.compare_digest(found, sign(data, key)):
+        raise GuardError(
+            f"{source}: the plan's signature does not match {KEY_VAR} "
+            "(edited, or signed with another key); run plan again"
+        )
+
+
+def plan_key(env: Mapping[str, str], *, require: bool = False) -> str | None:
+    """The signing key from `env` (None when unset). `require` (or RECONCILER_REQUIRE_SIGNED_PLAN
+    set to 1/true/yes/on) makes a missing key an error."""
+    key = env.get(KEY_VAR, "")
+    if key:
+        register(key)
+        if len(key) < MIN_KEY_LEN:
+            raise ReconcilerError(f"{KEY_VAR} is too short: use at least {MIN_KEY_LEN} characters")
+        return key
+    if require or env.get(REQUIRE_VAR, "").strip().lower() in _TRUE:
+        raise ReconcilerError(
+            f"signed plans are required (--require-signed-plan or {REQUIRE_VAR}) "
+            f"but {KEY_VAR} is not set"
+        )
+    return None
