@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from reconciler import output
+from reconciler.environments import load_environments
+from reconciler.errors import ManifestError, Problem
 from reconciler.exitcodes import ExitCode
 from reconciler.manifest import load_manifests
 
@@ -40,11 +42,16 @@ def command(root: Path, resolve: bool, var_files: tuple[Path, ...]) -> int:
     Reports every problem of every file, then exits 1.
     """
     notices: list[str] = []
+    problems = _config_problems(root)
     try:
         state = load_manifests(root, resolve=resolve, var_files=var_files, notices=notices)
+    except ManifestError as exc:
+        raise ManifestError([*exc.problems, *problems]) from None
     finally:
         for line in notices:
             output.notice(line)
+    if problems:
+        raise ManifestError(problems)
     triggers = len(state.bindings)
     actions = len(state.actions)
     output.echo(
@@ -52,3 +59,13 @@ def command(root: Path, resolve: bool, var_files: tuple[Path, ...]) -> int:
         f"{triggers} trigger{'s' * (triggers != 1)} bound)"
     )
     return int(ExitCode.OK)
+
+
+def _config_problems(root: Path) -> list[Problem]:
+    """The problems of `reconciler.yaml` at the root (none without the file), located like
+    manifest problems, so one run reports the manifests' and the config file's together."""
+    try:
+        load_environments(root)
+    except ManifestError as exc:
+        return list(exc.problems)
+    return []
