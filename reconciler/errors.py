@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reconciler.escaping import terminal
 from reconciler.exitcodes import ExitCode
 
 
@@ -29,8 +30,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        key = f" {self.key_path}:" if self.key_path else ""
-        return f"{where}:{key} {self.message}"
+        key = f" {terminal(self.key_path)}:" if self.key_path else ""
+        return f"{where}:{key} {terminal(self.message)}"
 
 
 class ManifestError(ReconcilerError):
