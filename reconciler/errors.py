@@ -66,6 +66,7 @@ class ApiError(ReconcilerError):
         self.message = message
         self.error_code = error_code
         self.hint = hint
+        message, error_code = terminal(message), error_code and terminal(error_code)
         status_text = str(status) if status is not None else "no response"
         text = f"{method} {path} -> {status_text}: {message}"
         if error_code:

@@ -21,6 +21,7 @@ from reconciler.auth0.live import read_live
 from reconciler.auth0.tenant import TenantSession
 from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
 from reconciler.errors import GuardError
+from reconciler.escaping import terminal
 from reconciler.manifest import load_manifests
 from reconciler.model import DesiredState, LiveState, Trigger
 from reconciler.plan import Plan, PlanOptions, make_plan
@@ -89,7 +90,7 @@ def check_saved_plan(plan: Plan, session: TenantSession, desired: DesiredState) 
     if problems:
         raise GuardError(
             "the tenant changed since this plan was made; run plan again:\n  "
-            + "\n  ".join(problems)
+            + "\n  ".join(terminal(p) for p in problems)
         )
     return live
 

@@ -13,6 +13,8 @@ import json
 import re
 from collections.abc import Sequence
 
+from reconciler.escaping import markdown as _text
+from reconciler.escaping import markdown_code as _code
 from reconciler.plan import SUMMARY_KEYS, Change, Plan
 from reconciler.render.common import (
     attribute_lines,
@@ -26,6 +28,7 @@ from reconciler.render.common import (
     unmanaged,
     unplanned_deletes,
 )
+from reconciler.render.safe import printable
 
 GITHUB_LIMIT = 65536
 FULL, NO_CONTEXT, PER_RESOURCE, SUMMARY_ONLY = range(4)
@@ -40,22 +43,6 @@ def hidden_header(plan: Plan) -> str:
     }
     text = json.dumps(meta, separators=(",", ":")).replace("--", "-\\u002d")
     return f"<!-- reconciler {text} -->"
-
-
-def _code(text: str) -> str:
-    """An inline code span that survives backticks in the text."""
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-
-
-def _text(text: str) -> str:
-    """Plain text in Markdown: characters that would start markup are escaped."""
-    return _SPECIAL.sub(r"\\\1", text)
 
 
 def _fenced(lines: list[str], lang: str) -> list[str]:
@@ -95,7 +82,7 @@ def _one_line(change: Change) -> str:
     fields = ("trigger", "runtime", "dependencies", "secrets", "code", "positions")
     shown = [k if k != "positions" else "order" for k in fields if k in change.diff]
     extra = f" ({', '.join(shown)})" if shown else ""
-    words = ", ".join(change.actions)
+    words = _text(", ".join(change.actions))
     return (
         f"- {_code(symbol(change) + ' ' + change.address)} {words}: {_text(change.reason)}{extra}"
     )
@@ -151,7 +138,9 @@ def _render(plan: Plan, level: int) -> str:
         out += ["### Unmanaged (ignored, never touched)", ""]
         out += [f"- {_code(c.name)}: {_text(c.reason)}" for c in ignored]
         out.append("")
-    out.append(f"<sub>plan digest {_code(plan.plan_digest)} · created {plan.created_at}</sub>")
+    out.append(
+        f"<sub>plan digest {_code(plan.plan_digest)} · created {_text(plan.created_at)}</sub>"
+    )
     return "\n".join(out)
 
 
@@ -170,6 +159,7 @@ def _fit(text: str, limit: int) -> str:
 
 def render_markdown(plan: Plan, *, limit: int = GITHUB_LIMIT) -> str:
     """The PR comment, at most `limit` characters."""
+    plan = printable(plan)
     for level in (FULL, NO_CONTEXT, PER_RESOURCE, SUMMARY_ONLY):
         text = _render(plan, level) + "\n"
         if len(text) <= limit:
