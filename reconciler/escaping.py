@@ -48,9 +48,33 @@ def markdown(text: str) -> str:
 
 
 def markdown_code(text: str) -> str:
-    """An inline code span of `text` (made safe with `terminal`) that survives backticks."""
+    """An inline code span of `text` (made safe with `terminal`) that survives backticks.
+    Text holding `<`, `>` or `|` becomes `<code>` with every markup character escaped instead:
+    inside backticks nothing can be escaped, and a `|` still splits a table cell there."""
     text = terminal(text)
+    if any(c in text for c in "<>|"):
+        return f"<code>{markdown(text)}</code>"
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def json_text(document: str) -> str:
+    """A JSON document with every unsafe character inside its strings written as a `\\uXXXX`
+    escape (the same data; `json.dumps(ensure_ascii=False)` leaves DEL, C1 controls and bidi
+    characters raw). Raw newlines in a JSON document are structure, so they stay."""
+    if document.isprintable():
+        return document
+    out = []
+    for char in document:
+        if char != "\n" and unsafe(char):
+            code = ord(char)
+            if code >= 0x10000:
+                code -= 0x10000
+                out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+            else:
+                out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
