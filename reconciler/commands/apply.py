@@ -79,7 +79,9 @@ def apply_target(target: Target, s: Settings, prefix: str = "") -> ApplyResult |
             plan = saved
             deletes = any(step.kind == "delete" for step in plan.steps)
             options = PlanOptions(
-                allow_delete=options.allow_delete or deletes, targets=plan.targets
+                allow_delete=options.allow_delete or deletes,
+                targets=plan.targets,
+                digest_key=options.digest_key,
             )
             output.echo(
                 f"{prefix}Applying saved plan {plan.plan_digest[:19]} to {terminal(plan.tenant)}."
