@@ -33,7 +33,14 @@ from reconciler.diff.types import (
 )
 from reconciler.digests import DEFAULT, Scheme
 from reconciler.model import DesiredAction, LiveAction, LiveVersion
-from reconciler.trailer import TrailerInfo, code_hash, digest_names, normalise_code, strip_trailer
+from reconciler.trailer import (
+    TrailerInfo,
+    code_hash,
+    digest_names,
+    needs_key,
+    normalise_code,
+    strip_trailer,
+)
 
 
 def _field_diff(
@@ -218,7 +225,7 @@ def _deployed_equal(
         equal = (
             v_info is not None
             and digest_names(v_info.secrets) == names
-            and digests.changed(v_info.secrets) == ()
+            and (needs_key(v_info.secrets, digests.key) or digests.changed(v_info.secrets) == ())
         )
     return equal, v_code, v_info
 
