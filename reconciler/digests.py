@@ -31,8 +31,10 @@ SCRYPT = "scrypt"
 HMAC = "hmac-sha256"
 SALT_BYTES = 16
 HASH_BYTES = 16
-# Measured in bench/digest_cost.py (see its docstring): about 5 ms CPU per hash with 2 MiB.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**11, 8, 1
+# Measured with bench/plan_cpu.py on the shared 2-core machine: N=2^10, r=8 costs about 2.5-3 ms
+# CPU and 1 MiB per hash (PBKDF2 at 5,000: 1.3-2 ms and no memory); the worst plan of 100 actions
+# x 3 changed secrets (600 hashes) stays near 2 s CPU. N=2^11 (2 MiB) doubled it to 3.8 s.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**10, 8, 1
 _MAX_SCRYPT_MEMORY = 32 * 1024 * 1024  # 128 * N * r bytes; bounds a hostile trailer
 _MAX_PBKDF2 = 10_000_000
 _SCRYPT_PARAMS = re.compile(r"^n=(\d{1,7}),r=(\d{1,3}),p=(\d{1,2})$")

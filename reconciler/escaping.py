@@ -64,17 +64,18 @@ def json_text(document: str) -> str:
     """A JSON document with every unsafe character inside its strings written as a `\\uXXXX`
     escape (the same data; `json.dumps(ensure_ascii=False)` leaves DEL, C1 controls and bidi
     characters raw). Raw newlines in a JSON document are structure, so they stay."""
-    if document.isprintable():
-        return document
-    out = []
-    for char in document:
-        if char != "\n" and unsafe(char):
-            code = ord(char)
-            if code >= 0x10000:
-                code -= 0x10000
-                out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
-            else:
-                out.append(f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return "".join(out)
+    return _NOT_ASCII.sub(_json_escape, document)
+
+
+_NOT_ASCII = re.compile(r"[^\n -~]")  # the only characters that may need a look
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if not unsafe(char):
+        return char
+    code = ord(char)
+    if code >= 0x10000:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
