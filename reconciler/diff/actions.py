@@ -15,6 +15,7 @@ from reconciler.diff.secrets import (
     Digests,
     desired_values,
     needs_refresh,
+    not_compared,
 )
 from reconciler.diff.types import (
     ADOPT,
@@ -37,7 +38,6 @@ from reconciler.trailer import (
     TrailerInfo,
     code_hash,
     digest_names,
-    needs_key,
     normalise_code,
     strip_trailer,
 )
@@ -225,7 +225,7 @@ def _deployed_equal(
         equal = (
             v_info is not None
             and digest_names(v_info.secrets) == names
-            and (needs_key(v_info.secrets, digests.key) or digests.changed(v_info.secrets) == ())
+            and (not_compared(v_info.secrets, digests.key) or digests.changed(v_info.secrets) == ())
         )
     return equal, v_code, v_info
 

@@ -12,7 +12,7 @@ from reconciler.trailer import changed_values, digest_names, digest_scheme, need
 
 UNRESOLVED = "not compared (value unresolved)"
 UNKNOWN = "value unknown (not written by reconciler)"
-KEYED = "not compared (digest keyed with a key not at hand)"
+KEYED = "not compared (digest keyed; RECONCILER_DIGEST_KEY not set)"
 REFRESH = (
     "secret digest refresh: the trailer's digest of the unchanged secret values is re-written "
     "with {scheme} (the values are not re-sent)"
@@ -53,7 +53,7 @@ class Digests:
         if self.values is None:
             out.update({n: UNRESOLVED for n in common})
             return out
-        if digest is not None and needs_key(digest, self.key):
+        if digest is not None and not_compared(digest, self.key):
             out.update({n: KEYED for n in common})
             return dict(sorted(out.items()))
         covered = digest_names(digest) if digest is not None else None
@@ -71,3 +71,9 @@ def needs_refresh(reuse: str | None, values: Mapping[str, str] | None, scheme: S
     if not reuse or values is None or needs_key(reuse, scheme.key):
         return False
     return digest_scheme(reuse) != scheme.label
+
+
+def not_compared(digest: str, key: bytes | None) -> bool:
+    """A keyed digest read without any key: its values are left alone, not compared. (With a
+    different key they are unknown, and rewritten under the key at hand.)"""
+    return key is None and needs_key(digest, None)

@@ -110,7 +110,7 @@ def make_plan(
         if ad.digest_keyed:
             warnings.append(
                 f"action {ad.name}: secret values were not compared: its digest is keyed and "
-                f"{KEY_ENV} is not set (or holds another key)"
+                f"{KEY_ENV} is not set"
             )
     builder.wait_build()
     changes.extend(builder.rebinds(state.bindings, desired))

@@ -48,6 +48,6 @@ def test_keyed_trailers_detect_a_changed_value_and_print_nothing(
     assert code == 0, out + err
     assert (
         "Warning: action enrich-token: secret values were not compared: its digest is keyed "
-        "and RECONCILER_DIGEST_KEY is not set (or holds another key)"
+        "and RECONCILER_DIGEST_KEY is not set"
     ) in out
     assert "value changed" not in out

@@ -155,7 +155,7 @@ def test_a_keyed_trailer_without_the_key_is_kept_and_not_compared() -> None:
     assert not plan.steps
     assert plan.warnings == (
         "action enrich: secret values were not compared: its digest is keyed and "
-        "RECONCILER_DIGEST_KEY is not set (or holds another key)",
+        "RECONCILER_DIGEST_KEY is not set",
     )
     assert NEW not in out
     assert OLD not in out
@@ -179,3 +179,15 @@ def test_the_plan_file_carries_no_key_and_no_value() -> None:
     assert NEW not in document
     trailer = json.loads(document)["steps"][0]["payload"]["code"].splitlines()[-1]
     assert '"v":1,"secrets":"hmac-sha256$k=' in trailer
+
+
+def test_a_trailer_keyed_with_another_key_is_rewritten_under_the_new_key() -> None:
+    digest = compute_digest({"API_KEY": OLD}, salt=SALT, scheme=keyed(b"the rotated-out key"))
+    out, plan = _plan_text(OLD, digest, KEYED_OPTIONS)
+    assert "secret API_KEY: value unknown (not written by reconciler)" in out
+    step = next(s for s in plan.steps if s.kind == "update")
+    assert step.payload["secrets"] == [{"name": "API_KEY", "var": "ENRICH_API_KEY"}]  # re-sent
+    trailer = str(step.payload["code"]).splitlines()[-1]
+    assert f'"secrets":"hmac-sha256${keyed(KEY).params}$' in trailer
+    assert OLD not in out
+    assert any(s.kind == "deploy" for s in plan.steps)
