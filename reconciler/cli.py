@@ -22,7 +22,11 @@ from reconciler.masking import mask
 #: import only what they use (tests/integration/test_cli_lazy.py keeps these equal to the
 #: commands' own help)
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
-    "validate": ("validate", "Validate the manifests under ROOT (default: the current directory)."),
+    "validate": (
+        "validate",
+        "Validate the manifests under ROOT (default: root: in ./reconciler.yaml, else the "
+        "current directory).",
+    ),
     "plan": (
         "plan",
         "Show what apply would change in the tenant, without changing anything.",

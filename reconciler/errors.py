@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reconciler.escaping import terminal
 from reconciler.exitcodes import ExitCode
 
 QUOTE_LIMIT = 200  # characters of outside text (input, a server's message) an error may quote
@@ -36,8 +37,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        key = f" {self.key_path}:" if self.key_path else ""
-        return f"{where}:{key} {self.message}"
+        key = f" {terminal(self.key_path)}:" if self.key_path else ""
+        return f"{where}:{key} {terminal(self.message)}"
 
 
 class ManifestError(ReconcilerError):
@@ -78,6 +79,7 @@ class ApiError(ReconcilerError):
         self.message = message
         self.error_code = error_code
         self.hint = hint
+        message, error_code = terminal(message), error_code and terminal(error_code)
         status_text = str(status) if status is not None else "no response"
         text = f"{method} {path} -> {status_text}: {message}"
         if error_code:

@@ -11,6 +11,7 @@ from typing import IO
 
 import click
 
+from reconciler.escaping import terminal
 from reconciler.masking import mask
 
 _COLOR_FLAG: list[bool | None] = [None]  # --color / --no-color of this run; None: not given
@@ -48,13 +49,18 @@ def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     click.echo(mask(text), err=err, nl=nl, color=True if use_color(stream) else None)
 
 
+def _lines(text: str) -> str:
+    """A message's own lines kept; anything else that could forge or colour a line escaped."""
+    return "\n".join(terminal(line) for line in text.split("\n"))
+
+
 def error(text: str) -> None:
-    echo(f"reconciler: error: {text}", err=True)
+    echo(f"reconciler: error: {_lines(text)}", err=True)
 
 
 def warn(text: str) -> None:
-    echo(f"reconciler: warning: {text}", err=True)
+    echo(f"reconciler: warning: {_lines(text)}", err=True)
 
 
 def notice(text: str) -> None:
-    echo(f"reconciler: {text}", err=True)
+    echo(f"reconciler: {_lines(text)}", err=True)

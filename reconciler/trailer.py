@@ -16,31 +16,30 @@ and a final newline. The JSON object carries:
 - ``nl``: present (``false``) only when the code did not end with a newline and one was added,
   so that ``strip_trailer(with_trailer(code, d)) == code`` exactly.
 
-Secret digest: ``pbkdf2-sha256$<iterations>$<salt b64url>$NAME1:<hash>,NAME2:<hash>`` with names
-sorted and each hash the first 16 bytes of PBKDF2-HMAC-SHA256(value, salt + name, iterations),
-base64url without padding. One hash per secret lets the plan say which secret's value changed
-without ever holding the value.
+Secret digest: ``<scheme>$<params>$<salt b64url>$NAME1:<hash>,NAME2:<hash>`` with names sorted
+and one 16-byte hash per secret (reconciler.digests: keyed HMAC-SHA256 with
+RECONCILER_DIGEST_KEY, else scrypt; v1 trailers carry PBKDF2 and still compare). The trailer
+format stays ``v: 1``: the scheme is named inside the digest, which v1 readers already treated
+as an opaque string. One hash per secret lets the plan say which secret's value changed without
+ever holding the value.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import functools
 import hashlib
-import hmac
 import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-PREFIX = "// managed-by: reconciler · edits made in the dashboard will be overwritten · "
-ALGORITHM = "pbkdf2-sha256"
-SALT_BYTES = 16
-HASH_BYTES = 16
+from reconciler import digests
+from reconciler.digests import SALT_BYTES, Scheme, SecretDigest
 
-# Chosen by measurement on the 2-core build machine (Python 3.11, OpenSSL PBKDF2): one hash takes
-# about 1.5 ms CPU at 6,000 iterations (0.36 ms at 1,000; 2.7 ms at 10,000). The worst plan of 100
+PREFIX = "// managed-by: reconciler · edits made in the dashboard will be overwritten · "
+
+# The v1 PBKDF2 cost (new digests use reconciler.digests.DEFAULT or the keyed scheme). Chosen by
+# measurement on the 2-core build machine (Python 3.11, OpenSSL PBKDF2): one hash takes about
+# 1.5 ms CPU at 6,000 iterations (0.36 ms at 1,000; 2.7 ms at 10,000). The worst plan of 100
 # actions with 3 secrets each whose values all changed runs PBKDF2 600 times (verify the live
 # digest, then a fresh digest for the new trailer). `bench/plan_cpu.py` (diff + plan + render of
 # that plan, 5 kB of changed code per action) measured 1.03 s CPU at 6,000 iterations on an idle
@@ -58,15 +57,6 @@ class TrailerInfo:
     protect: bool = False
     added_newline: bool = False
     version: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class SecretDigest:
-    """A parsed secret digest: how to recompute, and one hash per secret name."""
-
-    iterations: int
-    salt: bytes
-    hashes: Mapping[str, str]  # name -> b64url hash
 
 
 def normalise_code(code: str) -> str:
@@ -134,59 +124,37 @@ def _parse_meta(text: str) -> TrailerInfo | None:
 
 
 # --------------------------------------------------------------------------- secret digest
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+# The schemes live in reconciler.digests; these are the functions the diff, planner and applier
+# call. A digest is always checked with its own scheme (key attached when it is the same key).
 
 
 def new_salt() -> bytes:
     return os.urandom(SALT_BYTES)
 
 
-@functools.lru_cache(maxsize=4096)  # plan and the verify after apply check the same digests
-def _hash(value: str, salt: bytes, name: str, iterations: int) -> str:
-    raw = hashlib.pbkdf2_hmac(
-        "sha256", value.encode("utf-8"), salt + name.encode("utf-8"), iterations, HASH_BYTES
-    )
-    return _b64(raw)
-
-
 def compute_digest(
-    secrets: Mapping[str, str], salt: bytes | None = None, iterations: int = DEFAULT_ITERATIONS
+    secrets: Mapping[str, str],
+    salt: bytes | None = None,
+    iterations: int | None = None,
+    *,
+    scheme: Scheme | None = None,
 ) -> str:
-    """The digest of name -> value pairs; "" when there are none. A fresh salt unless given."""
-    if not secrets:
-        return ""
-    if salt is None:
-        salt = new_salt()
-    parts = [f"{name}:{_hash(secrets[name], salt, name, iterations)}" for name in sorted(secrets)]
-    return f"{ALGORITHM}${iterations}${_b64(salt)}${','.join(parts)}"
+    """The digest of name -> value pairs; "" when there are none. A fresh salt unless given.
+    `scheme` (default: unkeyed scrypt); `iterations` asks for the v1 PBKDF2 scheme instead."""
+    if iterations is not None:
+        scheme = digests.pbkdf2(iterations)
+    return digests.compute(secrets, salt, scheme or digests.DEFAULT)
 
 
-def parse_digest(digest: str) -> SecretDigest | None:
+def parse_digest(digest: str, key: bytes | None = None) -> SecretDigest | None:
     """Parse a digest; None when it is not one this version understands."""
-    pieces = digest.split("$")
-    if len(pieces) != 4 or pieces[0] != ALGORITHM or not pieces[1].isdigit():
-        return None
-    iterations = int(pieces[1])
-    if not 1 <= iterations <= 10_000_000:
-        return None
-    try:
-        salt = _unb64(pieces[2])
-    except (binascii.Error, ValueError):
-        return None
-    hashes: dict[str, str] = {}
-    for part in pieces[3].split(","):
-        name, sep, value = part.rpartition(":")
-        if not sep or not name or not value or name in hashes:
-            return None
-        hashes[name] = value
-    return SecretDigest(iterations=iterations, salt=salt, hashes=hashes)
+    return digests.parse(digest, key)
+
+
+def digest_scheme(digest: str) -> str | None:
+    """The scheme label ("scrypt$n=2048,r=8,p=1", ...) of a digest; None when unreadable."""
+    parsed = digests.parse(digest)
+    return None if parsed is None else parsed.scheme.label
 
 
 def digest_names(digest: str) -> tuple[str, ...] | None:
@@ -197,27 +165,31 @@ def digest_names(digest: str) -> tuple[str, ...] | None:
     return None if parsed is None else tuple(sorted(parsed.hashes))
 
 
-def changed_values(digest: str, secrets: Mapping[str, str]) -> tuple[str, ...] | None:
+def needs_key(digest: str, key: bytes | None) -> bool:
+    """True for a keyed digest that `key` did not make (its values cannot be checked)."""
+    parsed = digests.parse(digest, key) if digest else None
+    return parsed is not None and not digests.comparable(parsed)
+
+
+def changed_values(
+    digest: str, secrets: Mapping[str, str], key: bytes | None = None
+) -> tuple[str, ...] | None:
     """Names present in both `digest` and `secrets` whose value differs from the digested one.
 
-    Recomputes with the digest's own salt and iterations. None when the digest is unreadable.
+    Recomputes with the digest's own scheme and salt. None when the digest is unreadable, or
+    keyed with a key other than `key`.
     """
     if digest == "":
         return ()
-    parsed = parse_digest(digest)
-    if parsed is None:
+    parsed = parse_digest(digest, key)
+    if parsed is None or not digests.comparable(parsed):
         return None
-    changed = []
-    for name in sorted(set(parsed.hashes) & set(secrets)):
-        fresh = _hash(secrets[name], parsed.salt, name, parsed.iterations)
-        if not hmac.compare_digest(fresh, parsed.hashes[name]):
-            changed.append(name)
-    return tuple(changed)
+    return digests.changed(parsed, secrets)
 
 
-def verify(digest: str, secrets: Mapping[str, str]) -> bool:
+def verify(digest: str, secrets: Mapping[str, str], key: bytes | None = None) -> bool:
     """True when `digest` covers exactly these names with exactly these values."""
     names = digest_names(digest)
     if names is None or names != tuple(sorted(secrets)):
         return False
-    return changed_values(digest, secrets) == ()
+    return changed_values(digest, secrets, key) == ()

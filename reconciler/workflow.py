@@ -22,7 +22,9 @@ from reconciler.apply import (
 from reconciler.auth0.live import read_live
 from reconciler.auth0.tenant import TenantSession
 from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
+from reconciler.digests import key_from_env
 from reconciler.errors import GuardError, clip
+from reconciler.escaping import terminal
 from reconciler.manifest import load_manifests
 from reconciler.manifest.deferred import settle
 from reconciler.model import DesiredState, LiveState, Trigger
@@ -124,7 +126,7 @@ def check_saved_plan(
     if problems:
         raise GuardError(
             "the tenant changed since this plan was made; run plan again:\n  "
-            + "\n  ".join(problems)
+            + "\n  ".join(terminal(p) for p in problems)
         )
     desired = revalidate(desired, live, var_files)
     settle(desired, live)  # the lints that would block a fresh plan block this one too
@@ -136,7 +138,7 @@ def rederive(plan: Plan, desired: DesiredState, live: LiveState) -> None:
     """Plan again from the manifests at hand and this live state; every saved step must be in
     that plan as is, and that plan must not be blocked (GuardError naming the first one)."""
     deletes = any(step.kind == "delete" for step in plan.steps)
-    options = PlanOptions(allow_delete=deletes, targets=plan.targets)
+    options = PlanOptions(allow_delete=deletes, targets=plan.targets, digest_key=key_from_env())
     fresh = make_plan(desired, live, options=options)
     problem = underived_step(plan, fresh, desired)
     if problem is not None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from reconciler.diff.actions import desired_values
+from reconciler.diff.secrets import desired_values
+from reconciler.digests import key_from_env
 from reconciler.model import DesiredState
 from reconciler.plan import Plan, Step
 from reconciler.trailer import strip_trailer, verify
@@ -86,6 +87,6 @@ def _secret_difference(step: Step, desired: DesiredState) -> str | None:
     action = desired.action(str(step.payload.get("name")))
     _, info = strip_trailer(str(step.payload.get("code")))
     values = desired_values(action) if action is not None else None
-    if info is None or values is None or not verify(info.secrets, values):
+    if info is None or values is None or not verify(info.secrets, values, key_from_env()):
         return "the secret digest in its code does not match the secret values at hand"
     return None

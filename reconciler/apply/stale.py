@@ -8,6 +8,7 @@ resource that moved is named.
 
 from __future__ import annotations
 
+from reconciler.digests import key_from_env
 from reconciler.model import DesiredState, LiveState
 from reconciler.plan import Plan, bindings_digest
 from reconciler.trailer import strip_trailer, verify
@@ -58,7 +59,7 @@ def secret_mismatches(plan: Plan, desired: DesiredState) -> list[str]:
         if info is None or action is None or not info.secrets:
             continue
         values = {s.name: s.value.reveal() for s in action.secrets if s.value is not None}
-        if not verify(info.secrets, values):
+        if not verify(info.secrets, values, key_from_env()):
             problems.append(
                 f"action.{action.name}: secret values differ from the ones the plan was made with"
             )

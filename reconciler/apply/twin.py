@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reconciler.digests import key_from_env
 from reconciler.trailer import strip_trailer, verify
 
 Json = dict[str, Any]
@@ -42,7 +43,15 @@ def is_twin(live: Json, body: Json) -> bool:
             and _deps(live) == _deps(body)
             and _trigger(live) == _trigger(body)
             and names == sorted(values)
-            and (verify(live_info.secrets, values) if values else live_info.secrets == "")
+            and (
+                verify(live_info.secrets, values, key_from_env())
+                if values
+                else live_info.secrets == ""
+            )
         )
     except (AttributeError, KeyError, TypeError, IndexError):
         return False
+
+
+def _secrets_match(digest: str, values: dict[str, str]) -> bool:
+    return verify(digest, values, key_from_env()) if values else digest == ""

@@ -27,6 +27,7 @@ from reconciler.commands.plan import per_target_path, render
 from reconciler.commands.progress import Progress
 from reconciler.commands.targets import Target, env_option, open_target, resolve_targets
 from reconciler.errors import GuardError, Interrupted, ReconcilerError
+from reconciler.escaping import terminal
 from reconciler.exitcodes import ExitCode, combine
 from reconciler.plan import Plan, PlanOptions
 from reconciler.rootdir import DefaultRoot
@@ -113,9 +114,13 @@ def apply_target(target: Target, s: Settings, prefix: str = "") -> ApplyResult |
             plan = saved
             deletes = any(step.kind == "delete" for step in plan.steps)
             options = PlanOptions(
-                allow_delete=options.allow_delete or deletes, targets=plan.targets
+                allow_delete=options.allow_delete or deletes,
+                targets=plan.targets,
+                digest_key=options.digest_key,
             )
-            output.echo(f"{prefix}Applying saved plan {plan.plan_digest[:19]} to {plan.tenant}.")
+            output.echo(
+                f"{prefix}Applying saved plan {plan.plan_digest[:19]} to {terminal(plan.tenant)}."
+            )
         else:
             desired, live, plan = plan_tenant(session, desired, options, target.var_files)
             if s.many:
@@ -147,9 +152,9 @@ def finish(result: ApplyResult | None, prefix: str = "") -> ExitCode:
     if result is None:
         return ExitCode.OK
     for problem in result.verify_problems:
-        output.error(f"{prefix}verify: {problem}")
+        output.error(f"{prefix}verify: {terminal(problem)}")
     for note in result.verify_notes:
-        output.warn(f"{prefix}verify: {note}")
+        output.warn(f"{prefix}verify: {terminal(note)}")
     output.echo(prefix + result.summary_line())
     return ExitCode.OK if result.ok else ExitCode.ERROR
 

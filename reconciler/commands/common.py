@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from reconciler import output
+from reconciler.digests import key_from_env
 from reconciler.plan import PlanOptions
 from reconciler.rootdir import resolve_root
 
@@ -68,6 +69,7 @@ def plan_options(func: F) -> F:
             allow_delete=kwargs.pop("allow_delete"),
             max_deletes=kwargs.pop("max_deletes"),
             targets=tuple(kwargs.pop("targets")),
+            digest_key=key_from_env(),
         )
         return func(*args, plan_opts=options, **kwargs)
 

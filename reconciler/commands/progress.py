@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import sys
 import threading
+from dataclasses import replace
 
 import click
 
 from reconciler.apply import FAILED, OK, StepResult
+from reconciler.escaping import terminal
 from reconciler.masking import mask
 
 SYMBOLS = {
@@ -26,7 +28,8 @@ SYMBOLS = {
 
 
 def step_line(result: StepResult) -> str:
-    name = result.address.split(".", 1)[-1]
+    name = terminal(result.address.split(".", 1)[-1])
+    result = replace(result, message=terminal(result.message))  # a build error, a server reply
     if result.status == OK:
         return f"{SYMBOLS.get(result.kind, '*')} {name} {result.message} ({result.seconds:.1f} s)"
     if result.status == FAILED:

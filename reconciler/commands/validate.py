@@ -8,6 +8,8 @@ import click
 
 from reconciler import output
 from reconciler.commands.common import manifest_root
+from reconciler.environments import load_environments
+from reconciler.errors import ManifestError, Problem
 from reconciler.exitcodes import ExitCode
 from reconciler.manifest import load_manifests
 from reconciler.manifest.deferred import settle_with
@@ -37,8 +39,10 @@ Examples:
     "later files win. Repeatable.",
 )
 def command(root: str | None, resolve: bool, var_files: tuple[Path, ...]) -> int:
-    """Validate the manifests under ROOT (default: root: in ./reconciler.yaml, else the current
-    directory, skipping YAML files that are clearly not manifests).
+    """Validate the manifests under ROOT (default: root: in ./reconciler.yaml, else the
+    current directory).
+
+    Without ROOT, YAML files in the current directory that are clearly not manifests are skipped.
 
     Checks the YAML against the JSON Schema, the code files, the tenant limits, the trigger
     catalogue, the handler each trigger calls, and `node --check` when node is on PATH.
@@ -48,6 +52,7 @@ def command(root: str | None, resolve: bool, var_files: tuple[Path, ...]) -> int
     """
     notices: list[str] = []
     root = manifest_root(root)
+    problems = _config_problems(Path(root))
     try:
         state = load_manifests(
             root,
@@ -57,9 +62,13 @@ def command(root: str | None, resolve: bool, var_files: tuple[Path, ...]) -> int
             skip_foreign=isinstance(root, DefaultRoot),
             defer_lints=True,
         )
+    except ManifestError as exc:
+        raise ManifestError([*exc.problems, *problems]) from None
     finally:
         for line in notices:
             output.notice(line)
+    if problems:
+        raise ManifestError(problems)
     record, note = read_record(Path(root))
     if note:
         output.notice(note)
@@ -73,3 +82,13 @@ def command(root: str | None, resolve: bool, var_files: tuple[Path, ...]) -> int
         f"{triggers} trigger{'s' * (triggers != 1)} bound)"
     )
     return int(ExitCode.OK)
+
+
+def _config_problems(root: Path) -> list[Problem]:
+    """The problems of `reconciler.yaml` at the root (none without the file), located like
+    manifest problems, so one run reports the manifests' and the config file's together."""
+    try:
+        load_environments(root)
+    except ManifestError as exc:
+        return list(exc.problems)
+    return []

@@ -23,6 +23,7 @@ from reconciler.diff.types import (
     Drift,
     StateDiff,
 )
+from reconciler.digests import DEFAULT, Scheme
 from reconciler.errors import ReconcilerError
 from reconciler.model import DesiredState, LiveAction, LiveState
 
@@ -56,9 +57,16 @@ def _group(live: LiveState, globs: Sequence[str]) -> dict[str, list[LiveAction]]
     return groups
 
 
-def diff_state(desired: DesiredState, live: LiveState, *, targets: Sequence[str] = ()) -> StateDiff:
+def diff_state(
+    desired: DesiredState,
+    live: LiveState,
+    *,
+    targets: Sequence[str] = (),
+    scheme: Scheme = DEFAULT,
+) -> StateDiff:
     """Compare the manifests with the tenant. `targets` narrows to those action names and to
-    the owned triggers whose desired or live list names one of them."""
+    the owned triggers whose desired or live list names one of them. `scheme`: the one new
+    secret digests are made with (a live digest in another is refreshed)."""
     globs = desired.settings.ignore
     groups = _group(live, globs)
     wanted = set(targets)
@@ -85,7 +93,7 @@ def diff_state(desired: DesiredState, live: LiveState, *, targets: Sequence[str]
                 f"{action.source}: action {action.name!r} is a marketplace integration in the "
                 "tenant and cannot be managed; rename the manifest action"
             )
-        results.append(diff_desired(action, same[0] if same else None))
+        results.append(diff_desired(action, same[0] if same else None, scheme))
     for name, same in groups.items():
         if (name in names and ignore_glob(name, globs) is None) or not in_scope(name):
             continue

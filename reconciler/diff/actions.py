@@ -9,6 +9,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reconciler.diff.fields import code_diff, shape, structured_diff
+from reconciler.diff.secrets import (
+    KEYED,
+    REFRESH,
+    Digests,
+    desired_values,
+    needs_refresh,
+    not_compared,
+)
 from reconciler.diff.types import (
     ADOPT,
     CREATE,
@@ -23,64 +31,15 @@ from reconciler.diff.types import (
     ActionDiff,
     Drift,
 )
+from reconciler.digests import DEFAULT, Scheme
 from reconciler.model import DesiredAction, LiveAction, LiveVersion
 from reconciler.trailer import (
     TrailerInfo,
-    changed_values,
     code_hash,
     digest_names,
     normalise_code,
     strip_trailer,
 )
-
-UNRESOLVED = "not compared (value unresolved)"
-UNKNOWN = "value unknown (not written by reconciler)"
-
-
-def desired_values(action: DesiredAction) -> dict[str, str] | None:
-    """name -> clear value, or None when any value is unresolved."""
-    values: dict[str, str] = {}
-    for secret in action.secrets:
-        if secret.value is None:
-            return None
-        values[secret.name] = secret.value.reveal()
-    return values
-
-
-class _Digests:
-    """Memoised `changed_values` for one action's desired values (PBKDF2 is slow on purpose)."""
-
-    def __init__(self, values: Mapping[str, str] | None) -> None:
-        self.values = values
-        self._memo: dict[str, tuple[str, ...] | None] = {}
-
-    def changed(self, digest: str) -> tuple[str, ...] | None:
-        assert self.values is not None
-        if digest not in self._memo:
-            self._memo[digest] = changed_values(digest, self.values)
-        return self._memo[digest]
-
-    def entries(
-        self, before_names: Sequence[str], digest: str | None, desired_names: Sequence[str]
-    ) -> dict[str, str]:
-        """Per-secret change words against a draft or version; no value ever."""
-        out = {n: "added" for n in desired_names if n not in before_names}
-        out.update({n: "removed" for n in before_names if n not in desired_names})
-        common = [n for n in desired_names if n in before_names]
-        if self.values is None:
-            out.update({n: UNRESOLVED for n in common})
-            return out
-        covered = digest_names(digest) if digest is not None else None
-        changed = self.changed(digest) if digest is not None and covered is not None else None
-        for name in common:
-            if covered is None or changed is None or name not in covered:
-                out[name] = UNKNOWN
-            elif name in changed:
-                out[name] = NEW_VALUE
-        return dict(sorted(out.items()))
-
-
-NEW_VALUE = "new value"  # a secret whose value in the var file or environment changed
 
 
 def _field_diff(
@@ -139,12 +98,14 @@ def _create(desired: DesiredAction, values: Mapping[str, str] | None) -> ActionD
     )
 
 
-def diff_desired(desired: DesiredAction, live: LiveAction | None) -> ActionDiff:
+def diff_desired(
+    desired: DesiredAction, live: LiveAction | None, scheme: Scheme = DEFAULT
+) -> ActionDiff:
     """Compare one manifest action with the live action of the same name (None: absent)."""
     values = desired_values(desired)
     if live is None:
         return _create(desired, values)
-    digests = _Digests(values)
+    digests = Digests(values, scheme.key)
     code, info = strip_trailer(live.code)
     names = [s.name for s in desired.secrets]
     live_names = [s.name for s in live.secrets]
@@ -158,7 +119,8 @@ def diff_desired(desired: DesiredAction, live: LiveAction | None) -> ActionDiff:
     draft_secrets = digests.entries(live_names, info.secrets if info else None, names)
 
     needs_secrets = "secret_names" in detail or (
-        values is not None and any(c != "added" and c != "removed" for c in draft_secrets.values())
+        values is not None
+        and any(c not in ("added", "removed", KEYED) for c in draft_secrets.values())
     )
     reuse: str | None = None  # the live digest, when it still describes the desired secrets
     if not needs_secrets:
@@ -168,6 +130,9 @@ def diff_desired(desired: DesiredAction, live: LiveAction | None) -> ActionDiff:
             values is None or digest_names(info.secrets) == tuple(sorted(names))
         ):
             reuse = info.secrets
+    refresh = needs_refresh(reuse, values, scheme)
+    if refresh:
+        reuse = None
     trailer_stale = (
         info is None
         or info.protect != desired.protect
@@ -198,11 +163,12 @@ def diff_desired(desired: DesiredAction, live: LiveAction | None) -> ActionDiff:
     if changed_names:
         reasons.append("draft differs from the manifest: " + ", ".join(changed_names))
     elif update_fields and info is not None:
-        reasons.append(
-            "protect changed"
-            if info.protect != desired.protect
-            else "ownership trailer out of date"
-        )
+        if info.protect != desired.protect:
+            reasons.append("protect changed")
+        elif refresh and info.code_hash == code_hash(desired.code):
+            reasons.append(REFRESH.format(scheme=scheme.name))
+        else:
+            reasons.append("ownership trailer out of date")
     if deploy:
         if version is None:
             reasons.append("never deployed")
@@ -238,6 +204,7 @@ def diff_desired(desired: DesiredAction, live: LiveAction | None) -> ActionDiff:
         reasons=tuple(reasons),
         reuse_digest=reuse,
         secrets_unresolved=values is None and bool(desired.secrets),
+        digest_keyed=KEYED in draft_secrets.values(),
     )
 
 
@@ -245,7 +212,7 @@ def _deployed_equal(
     desired: DesiredAction,
     version: LiveVersion | None,
     want: Mapping[str, Any],
-    digests: _Digests,
+    digests: Digests,
 ) -> tuple[bool, str, TrailerInfo | None]:
     if version is None:
         return False, "", None
@@ -257,7 +224,7 @@ def _deployed_equal(
         equal = (
             v_info is not None
             and digest_names(v_info.secrets) == names
-            and digests.changed(v_info.secrets) == ()
+            and (not_compared(v_info.secrets, digests.key) or digests.changed(v_info.secrets) == ())
         )
     return equal, v_code, v_info
 

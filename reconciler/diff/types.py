@@ -63,6 +63,7 @@ class ActionDiff:
     reasons: tuple[str, ...] = ()
     reuse_digest: str | None = None
     secrets_unresolved: bool = False
+    digest_keyed: bool = False  # the live digest is keyed with a key not at hand: not compared
 
     @property
     def protected(self) -> bool:

@@ -8,6 +8,7 @@ from reconciler.manifest.codefile import CodeFile, read_code
 from reconciler.manifest.context import Context, Entry
 from reconciler.manifest.interpolate import reference_var
 from reconciler.manifest.lint import exports_handler
+from reconciler.manifest.names import name_problem
 from reconciler.manifest.problems import did_you_mean
 from reconciler.model import Dependency, DesiredAction, DesiredSecret, Trigger
 
@@ -19,12 +20,27 @@ RUNTIME_NAME = re.compile(r"^node\d+(-actions)?$")
 
 
 def check_names(ctx: Context, entries: list[Entry]) -> dict[str, Entry]:
-    """Duplicate names (both locations) and the tenant's action limit; returns name -> first."""
+    """Printable names, duplicate names and names that differ only by case (both locations),
+    and the tenant's action limit; returns name -> first."""
     first: dict[str, Entry] = {}
+    folded: dict[str, Entry] = {}
     for entry in entries:
         name = entry.raw.get("name") if isinstance(entry.raw, dict) else None
         if not isinstance(name, str) or not name:
             continue
+        problem = name_problem(name, "action name")
+        if problem is not None:
+            ctx.report(entry.doc, (*entry.path, "name"), problem)
+        twin = folded.get(name.casefold())
+        if twin is not None and name not in first:
+            other = twin.raw["name"]
+            ctx.report(
+                entry.doc,
+                (*entry.path, "name"),
+                f"action name '{name}' differs only by case from '{other}' (declared at "
+                f"{twin.location(('name',))}); two such names are too easily confused",
+            )
+        folded.setdefault(name.casefold(), entry)
         if name in first:
             where = first[name].location(("name",))
             ctx.report(

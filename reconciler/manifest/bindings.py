@@ -6,6 +6,7 @@ import fnmatch
 import re
 
 from reconciler.manifest.context import Context, Entry
+from reconciler.manifest.names import name_problem
 from reconciler.manifest.problems import did_you_mean
 from reconciler.model import DesiredBinding, DesiredTriggerBindings, Settings
 
@@ -44,6 +45,28 @@ def _check_trigger(ctx: Context, entry: Entry) -> bool:
     return True
 
 
+def _printable(
+    ctx: Context, entry: Entry, index: int, item: object, managed: dict[str, Entry]
+) -> bool:
+    """The names of one binding entry are printable (a managed name was checked where the
+    action is declared)."""
+    ok = True
+    checks: list[tuple[object, tuple[str, ...], str]] = []
+    if isinstance(item, str):
+        checks = [(item, (), "action name")]
+    if isinstance(item, dict):
+        checks = [(item.get("action"), ("action",), "action name")]
+        checks.append((item.get("display_name"), ("display_name",), "display name"))
+    for value, suffix, what in checks:
+        if not isinstance(value, str) or (what == "action name" and value in managed):
+            continue
+        problem = name_problem(value, what)
+        if problem is not None:
+            ctx.report(entry.doc, (*entry.path, index, *suffix), problem)
+            ok = False
+    return ok
+
+
 def build_trigger_bindings(
     ctx: Context, entry: Entry, managed: dict[str, Entry]
 ) -> DesiredTriggerBindings | None:
@@ -61,6 +84,9 @@ def build_trigger_bindings(
             continue
         name, display, external, suffix = fields
         path = (*entry.path, index, *suffix)
+        if not _printable(ctx, entry, index, item, managed):
+            ok = False
+            continue
         if name in seen:
             ok = False
             first = entry.doc.mark((*entry.path, seen[name]))

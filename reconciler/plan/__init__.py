@@ -15,7 +15,8 @@ go to `Plan.blocked`; the CLI exits 3 for a blocked plan and the applier refuses
 from __future__ import annotations
 
 from reconciler.diff import ORPHAN, UNMANAGED, ActionDiff, diff_state
-from reconciler.diff.actions import desired_values
+from reconciler.diff.secrets import desired_values
+from reconciler.digests import KEY_ENV
 from reconciler.errors import ReconcilerError
 from reconciler.exitcodes import ExitCode
 from reconciler.model import DesiredState, LiveState
@@ -79,7 +80,7 @@ def _secret_digest(ad: ActionDiff, options: PlanOptions) -> str:
             f"{action.source}: action {action.name}: secret values are unresolved, so its "
             "secrets cannot be written"
         )
-    return compute_digest(values, salt=options.salt(action.name), iterations=options.iterations)
+    return compute_digest(values, salt=options.salt(action.name), scheme=options.digest_scheme)
 
 
 def make_plan(
@@ -89,7 +90,7 @@ def make_plan(
     and clock give the same plan. Raises ReconcilerError when no safe plan can be made
     (duplicate live names, a manifest action named like a marketplace one)."""
     options = options or PlanOptions()
-    state = diff_state(desired, live, targets=options.targets)
+    state = diff_state(desired, live, targets=options.targets, scheme=options.digest_scheme)
     allow_delete = options.allow_delete or desired.settings.prune
     builder = Builder(live)
     warnings = list(state.warnings)
@@ -106,6 +107,11 @@ def make_plan(
             changes.append(builder.action(ad, digest))
         if ad.secrets_unresolved:
             warnings.append(f"action {ad.name}: secret values were not compared (unresolved)")
+        if ad.digest_keyed:
+            warnings.append(
+                f"action {ad.name}: secret values were not compared: its digest is keyed and "
+                f"{KEY_ENV} is not set"
+            )
     builder.wait_build()
     changes.extend(builder.rebinds(state.bindings, desired))
     builder.deletes()

@@ -11,8 +11,9 @@ from typing import Any
 
 from reconciler.diff import Drift
 from reconciler.diff.types import JSON
+from reconciler.digests import Scheme, pbkdf2, scheme_for
 from reconciler.model import LiveBinding
-from reconciler.trailer import DEFAULT_ITERATIONS, new_salt
+from reconciler.trailer import new_salt
 
 FORMAT_VERSION = "1"
 SUMMARY_KEYS = ("create", "update", "deploy", "rebind", "delete", "adopt", "unmanaged")
@@ -36,8 +37,16 @@ class PlanOptions:
     max_deletes: int | None = None
     targets: tuple[str, ...] = ()
     salt: Callable[[str], bytes] = _fresh_salt
-    iterations: int = DEFAULT_ITERATIONS
+    iterations: int | None = None  # v1 PBKDF2 digests at this count (tests); None: see below
     now: Callable[[], str] = _utc_now
+    digest_key: bytes | None = field(default=None, repr=False)  # RECONCILER_DIGEST_KEY
+
+    @property
+    def digest_scheme(self) -> Scheme:
+        """The scheme of new secret digests: keyed with `digest_key`, else unkeyed scrypt."""
+        if self.iterations is not None:
+            return pbkdf2(self.iterations)
+        return scheme_for(self.digest_key)
 
 
 @dataclass(frozen=True, slots=True)

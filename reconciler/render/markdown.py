@@ -16,6 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reconciler.escaping import markdown as _text
+from reconciler.escaping import markdown_code as _code
 from reconciler.plan import SUMMARY_KEYS, Change, Plan
 from reconciler.render.common import (
     attribute_lines,
@@ -29,6 +31,7 @@ from reconciler.render.common import (
     unmanaged,
     unplanned_deletes,
 )
+from reconciler.render.safe import printable
 
 GITHUB_LIMIT = 65536
 GITLAB_LIMIT = 1_000_000
@@ -61,22 +64,6 @@ def hidden_header(plan: Plan) -> str:
     }
     text = json.dumps(meta, separators=(",", ":")).replace("--", "-\\u002d")
     return f"<!-- reconciler {text} -->"
-
-
-def _code(text: str) -> str:
-    """An inline code span that survives backticks in the text."""
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-
-
-def _text(text: str) -> str:
-    """Plain text in Markdown: characters that would start markup are escaped."""
-    return _SPECIAL.sub(r"\\\1", text)
 
 
 def _fenced(lines: list[str], lang: str) -> list[str]:
@@ -116,7 +103,7 @@ def _one_line(change: Change) -> str:
     fields = ("trigger", "runtime", "dependencies", "secrets", "code", "positions")
     shown = [k if k != "positions" else "order" for k in fields if k in change.diff]
     extra = f" ({', '.join(shown)})" if shown else ""
-    words = ", ".join(change.actions)
+    words = _text(", ".join(change.actions))
     return (
         f"- {_code(symbol(change) + ' ' + change.address)} {words}: {_text(change.reason)}{extra}"
     )
@@ -194,7 +181,9 @@ def _render(plan: Plan, layout: Layout) -> str:
         out += ["### Unmanaged (ignored, never touched)", ""]
         out += [f"- {_code(c.name)}: {_text(c.reason)}" for c in ignored]
         out.append("")
-    out.append(f"<sub>plan digest {_code(plan.plan_digest)} · created {plan.created_at}</sub>")
+    out.append(
+        f"<sub>plan digest {_code(plan.plan_digest)} · created {_text(plan.created_at)}</sub>"
+    )
     return "\n".join(out)
 
 
@@ -240,6 +229,7 @@ def _shorten_largest(plan: Plan, base: Layout) -> str | None:
 def render_markdown(plan: Plan, *, limit: int = GITHUB_LIMIT, full_plan: str | None = None) -> str:
     """The PR comment, at most `limit` characters. `full_plan`: where the full plan is saved
     (the --out file), named when something is left out."""
+    plan = printable(plan)
     for level in (FULL, NO_CONTEXT):
         text = _render(plan, Layout(level, (), limit, full_plan)) + "\n"
         if len(text) <= limit:

@@ -16,6 +16,7 @@ from reconciler.render.common import (
     unmanaged,
     unplanned_deletes,
 )
+from reconciler.render.safe import printable
 
 RESET = "\x1b[0m"
 BOLD = "\x1b[1m"
@@ -67,6 +68,7 @@ def _block(change: Change, paint: _Painter) -> list[str]:
 
 def render_text(plan: Plan, *, color: bool = False) -> str:
     """The plan for a terminal. ANSI colour only when `color` is True."""
+    plan = printable(plan)
     paint = _Painter(color)
     out = [paint(f"reconciler plan for {plan.tenant}", "bold")]
     if plan.has_changes or plan.blocked:

@@ -88,3 +88,54 @@ def test_console_script_exits_0_on_the_examples() -> None:
         0,
         "examples/actions: valid (5 actions, 4 triggers bound)\n",
     )
+
+
+def test_a_broken_reconciler_yaml_fails_validate_with_locations(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "a.js").write_text("exports.onExecutePostLogin = async () => {};\n")
+    (tmp_path / "a.yaml").write_text(
+        "actions:\n  - name: a\n    trigger: post-login\n    runtime: node22\n    code: a.js\n"
+    )
+    (tmp_path / "reconciler.yaml").write_text(
+        "environments:\n  prod:\n    domian: x\n  staging:\n    domain: s.example\n"
+        "    var_file: missing.env\n"
+    )
+    assert run(["validate", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        "reconciler: error: reconciler.yaml:3:5: environments.prod: missing required key 'domain'",
+        "reconciler.yaml:3:5: environments.prod.domian: unknown key 'domian' (did you mean "
+        "'domain'?)",
+    ]
+
+
+def test_config_problems_are_reported_with_the_manifest_problems(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "a.yaml").write_text("actions:\n  - name: a\n    trigger: post-login\n")
+    (tmp_path / "reconciler.yaml").write_text("environments: {}\n")
+    assert run(["validate", str(tmp_path)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("reconciler: error: a.yaml:2:5: actions[0]") for line in lines)
+    assert any(line.startswith("reconciler.yaml:1:15: environments:") for line in lines)
+
+
+def test_a_valid_reconciler_yaml_passes_and_a_missing_var_file_is_located(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "a.js").write_text("exports.onExecutePostLogin = async () => {};\n")
+    (tmp_path / "a.yaml").write_text(
+        "actions:\n  - name: a\n    trigger: post-login\n    runtime: node22\n    code: a.js\n"
+    )
+    config = tmp_path / "reconciler.yaml"
+    config.write_text("environments:\n  prod:\n    domain: p.example\n    var_file: p.env\n")
+    assert run(["validate", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (
+        "reconciler: error: reconciler.yaml:4:15: environments.prod.var_file: "
+        "file not found: p.env\n"
+    )
+    (tmp_path / "p.env").write_text("X=1\n")
+    assert run(["validate", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == f"{tmp_path}: valid (1 action, 0 triggers bound)\n"
