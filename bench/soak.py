@@ -221,7 +221,7 @@ class Soak:
                 self.converged = True
                 return
             line = self._error_line()
-            if code != 1 or attempt == 4 or "internal error" in self.last_output:
+            if code != 1 or attempt == 4 or "bug in reconciler" in self.last_output:
                 self._violation(number, f"apply exited {code} (attempt {attempt}): {line}")
                 self.converged = False
                 return

@@ -1,7 +1,8 @@
 """The command line: a thin translator from flags to core calls, and the one error handler.
 
 Exit codes (DESIGN.md): 0 ok / no changes, 1 error (also click usage errors), 2 changes present
-(`plan --detailed-exitcode`), 3 blocked by a guard, 130 interrupted (Ctrl-C).
+(`plan --detailed-exitcode`), 3 blocked by a guard, 70 a bug in reconciler (crash report written),
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import click
 from reconciler import __version__, output
 from reconciler.errors import ReconcilerError
 from reconciler.exitcodes import ExitCode
-from reconciler.masking import mask
 
 #: command name -> (module, the first paragraph of its help), so that `--help` and each command
 #: import only what they use (tests/integration/test_cli_lazy.py keeps these equal to the
@@ -153,12 +153,13 @@ def _run(args: list[str]) -> int:
         output.echo(err=True)  # end the line ^C was typed on
         output.error("interrupted")
         return int(ExitCode.INTERRUPTED)
-    except Exception as exc:  # a bug: say so in one line, never a traceback by default
+    except Exception as exc:  # a bug: one line naming the crash report, never a traceback
         if want_traceback:
             raise
-        detail = mask(f"{type(exc).__name__}: {exc}")
-        output.error(f"internal error: {detail} (rerun with --traceback to see where)")
-        return int(ExitCode.ERROR)
+        from reconciler import crash  # only on this path, so a run never pays for it
+
+        output.error(crash.bug_line(exc, crash.write_report(exc, args)))
+        return int(ExitCode.BUG)
     if result is None:
         return int(ExitCode.OK)
     return int(result)

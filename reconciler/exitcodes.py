@@ -10,6 +10,7 @@ class ExitCode(enum.IntEnum):
     ERROR = 1  # invalid manifests, API failure, apply failed, usage error
     CHANGES = 2  # `plan --detailed-exitcode`: changes present
     BLOCKED = 3  # a guard: protected delete, stale plan, too many deletes
+    BUG = 70  # an unexpected exception: a bug in reconciler (EX_SOFTWARE); crash report written
     INTERRUPTED = 130  # Ctrl-C (SIGINT), the shell convention 128 + 2
 
 

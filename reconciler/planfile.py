@@ -70,6 +70,21 @@ def _where(error: jsonschema.ValidationError) -> str:
     return path.lstrip(".") or "(top level)"
 
 
+def _check_step_ids(steps: tuple[Step, ...], source: str) -> None:
+    """Step ids are unique and every dependency names one of them."""
+    ids = [s.id for s in steps]
+    if len(set(ids)) != len(ids):
+        raise ReconcilerError(f"{source}: invalid plan file: duplicate step ids")
+    known = set(ids)
+    for step in steps:
+        missing = [d for d in step.depends_on if d not in known]
+        if missing:
+            raise ReconcilerError(
+                f"{source}: invalid plan file: step {clip(step.id, 100)} depends on unknown "
+                f"{clip(missing[0], 100)}"
+            )
+
+
 def plan_from_dict(data: Any, *, source: str = "plan") -> Plan:
     """Validate and load a plan document; ReconcilerError naming the problem otherwise."""
     if isinstance(data, dict) and data.get("format_version") not in (None, FORMAT_VERSION):
@@ -106,17 +121,7 @@ def plan_from_dict(data: Any, *, source: str = "plan") -> Plan:
             f"{source}: the plan digest does not match its content (edited or damaged); "
             "run plan again"
         )
-    ids = [s.id for s in steps]
-    if len(set(ids)) != len(ids):
-        raise ReconcilerError(f"{source}: invalid plan file: duplicate step ids")
-    known = set(ids)
-    for step in steps:
-        missing = [d for d in step.depends_on if d not in known]
-        if missing:
-            raise ReconcilerError(
-                f"{source}: invalid plan file: step {clip(step.id, 100)} depends on unknown "
-                f"{clip(missing[0], 100)}"
-            )
+    _check_step_ids(steps, source)
     return Plan(
         tenant=data["tenant"],
         manifest_digest=data["manifest_digest"],

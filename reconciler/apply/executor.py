@@ -33,7 +33,7 @@ NOT_BUILT = "must be in the 'built' state"
 WRITE_FIELDS = ("name", "supported_triggers", "code", "runtime", "dependencies", "deploy")
 
 
-class StepFailed(Exception):
+class StepFailed(ReconcilerError):
     """A step could not be carried out; the message is shown to the operator."""
 
 

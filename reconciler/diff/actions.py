@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from reconciler.diff.deployed import deployed_matches, drift
 from reconciler.diff.fields import code_diff, shape, structured_diff
 from reconciler.diff.secrets import (
     KEYED,
@@ -15,21 +17,15 @@ from reconciler.diff.secrets import (
     Digests,
     desired_values,
     needs_refresh,
-    not_compared,
 )
 from reconciler.diff.types import (
     ADOPT,
     CREATE,
-    DASHBOARD_EDIT_DEPLOYED,
     JSON,
     MANAGED,
     ORPHAN,
-    SECRET_ADDED,
-    SECRET_REMOVED,
-    UNDEPLOYED_DASHBOARD_DRAFT,
     UNMANAGED,
     ActionDiff,
-    Drift,
 )
 from reconciler.digests import DEFAULT, Scheme
 from reconciler.model import DesiredAction, LiveAction, LiveVersion
@@ -98,14 +94,21 @@ def _create(desired: DesiredAction, values: Mapping[str, str] | None) -> ActionD
     )
 
 
-def diff_desired(
-    desired: DesiredAction, live: LiveAction | None, scheme: Scheme = DEFAULT
-) -> ActionDiff:
-    """Compare one manifest action with the live action of the same name (None: absent)."""
-    values = desired_values(desired)
-    if live is None:
-        return _create(desired, values)
-    digests = Digests(values, scheme.key)
+@dataclass(frozen=True)
+class _Draft:
+    """The live draft of an action next to its manifest."""
+
+    code: str  # the draft's code, trailer stripped
+    info: TrailerInfo | None  # its ownership trailer
+    names: list[str]  # the manifest's secret names
+    want: JSON  # the manifest's shape (trigger, runtime, dependencies, secret names)
+    draft: JSON  # the draft's shape
+    detail: JSON  # structured_diff(draft, want)
+    code_changed: bool
+    secrets: dict[str, str]  # secret name -> change against the draft
+
+
+def _compare_draft(desired: DesiredAction, live: LiveAction, digests: Digests) -> _Draft:
     code, info = strip_trailer(live.code)
     names = [s.name for s in desired.secrets]
     live_names = [s.name for s in live.secrets]
@@ -114,49 +117,53 @@ def diff_desired(
     draft = shape(
         f"{live.trigger} {live.trigger_version}", live.runtime, live.dependencies, live_names
     )
-    detail = structured_diff(draft, want)
-    code_changed = normalise_code(code) != normalise_code(desired.code)
-    draft_secrets = digests.entries(live_names, info.secrets if info else None, names)
-
-    needs_secrets = "secret_names" in detail or (
-        values is not None
-        and any(c not in ("added", "removed", KEYED) for c in draft_secrets.values())
+    return _Draft(
+        code=code,
+        info=info,
+        names=names,
+        want=want,
+        draft=draft,
+        detail=structured_diff(draft, want),
+        code_changed=normalise_code(code) != normalise_code(desired.code),
+        secrets=digests.entries(live_names, info.secrets if info else None, names),
     )
-    reuse: str | None = None  # the live digest, when it still describes the desired secrets
+
+
+def _secret_reuse(
+    desired: DesiredAction, d: _Draft, values: Mapping[str, str] | None, scheme: Scheme
+) -> tuple[bool, str | None, bool]:
+    """(the secrets need writing, the live digest when it still describes the desired secrets,
+    that digest needs a refresh to the current scheme)."""
+    needs_secrets = "secret_names" in d.detail or (
+        values is not None and any(c not in ("added", "removed", KEYED) for c in d.secrets.values())
+    )
+    reuse: str | None = None
     if not needs_secrets:
         if not desired.secrets:
             reuse = ""
-        elif info is not None and (
-            values is None or digest_names(info.secrets) == tuple(sorted(names))
+        elif d.info is not None and (
+            values is None or digest_names(d.info.secrets) == tuple(sorted(d.names))
         ):
-            reuse = info.secrets
+            reuse = d.info.secrets
     refresh = needs_refresh(reuse, values, scheme)
-    if refresh:
-        reuse = None
-    trailer_stale = (
-        info is None
-        or info.protect != desired.protect
-        or info.code_hash != code_hash(desired.code)
-        or reuse != info.secrets
-    )
-    wanted = {
-        "supported_triggers": "trigger" in detail,
-        "code": code_changed or trailer_stale,
-        "runtime": "runtime" in detail,
-        "dependencies": "dependencies" in detail,
-        "secrets": needs_secrets,
-    }
-    update_fields = tuple(f for f, on in wanted.items() if on)
+    return needs_secrets, None if refresh else reuse, refresh
 
-    version = live.deployed_version
-    deployed_equal, v_code, v_info = _deployed_equal(desired, version, want, digests)
-    deploy = desired.deploy and (not deployed_equal or "supported_triggers" in update_fields)
 
+def _draft_reasons(
+    desired: DesiredAction,
+    d: _Draft,
+    needs_secrets: bool,
+    update_fields: tuple[str, ...],
+    refresh: bool,
+    scheme: Scheme,
+) -> list[str]:
+    """Why the draft is written (or adopted)."""
     reasons: list[str] = []
+    info = d.info
     if info is None:
         reasons.append("in the tenant without the ownership trailer: adopting it")
-    changed_names: list[str] = [k for k in ("trigger", "runtime", "dependencies") if k in detail]
-    if code_changed:
+    changed_names: list[str] = [k for k in ("trigger", "runtime", "dependencies") if k in d.detail]
+    if d.code_changed:
         changed_names.insert(0, "code")
     if needs_secrets:
         changed_names.append("secrets")
@@ -169,28 +176,81 @@ def diff_desired(
             reasons.append(REFRESH.format(scheme=scheme.name))
         else:
             reasons.append("ownership trailer out of date")
-    if deploy:
-        if version is None:
-            reasons.append("never deployed")
-        elif not deployed_equal:
-            reasons.append(f"deployed version {version.number} differs from the manifest")
-        else:
-            reasons.append("trigger changed")
+    return reasons
 
+
+def _deploy_reason(version: LiveVersion | None, deployed_equal: bool) -> str:
+    if version is None:
+        return "never deployed"
+    if not deployed_equal:
+        return f"deployed version {version.number} differs from the manifest"
+    return "trigger changed"
+
+
+def _shown_diff(
+    desired: DesiredAction,
+    d: _Draft,
+    update_fields: tuple[str, ...],
+    deploy: bool,
+    version: LiveVersion | None,
+    v_code: str,
+    v_info: TrailerInfo | None,
+    digests: Digests,
+) -> JSON:
+    """The field diff shown: against the draft when it is written, else against the deployed
+    version when only a deploy is due."""
+    info = d.info
     diff: JSON = {}
     if update_fields:
-        diff = _field_diff(code, draft, desired, want, draft_secrets, "tenant draft")
+        diff = _field_diff(d.code, d.draft, desired, d.want, d.secrets, "tenant draft")
         if info is not None and info.protect != desired.protect:
             diff["protect"] = {"before": info.protect, "after": desired.protect}
     elif deploy and version is not None:
-        v_shape = shape(trigger, version.runtime, version.dependencies, version.secret_names)
+        v_shape = shape(
+            d.want["trigger"], version.runtime, version.dependencies, version.secret_names
+        )
         v_secrets = digests.entries(
-            list(version.secret_names), v_info.secrets if v_info else None, names
+            list(version.secret_names), v_info.secrets if v_info else None, d.names
         )
         label = f"deployed version {version.number}"
-        diff = _field_diff(v_code, v_shape, desired, want, v_secrets, label)
+        diff = _field_diff(v_code, v_shape, desired, d.want, v_secrets, label)
+    return diff
 
-    drift = _drift(live, code, info, version, v_code, v_info, desired, want)
+
+def diff_desired(
+    desired: DesiredAction, live: LiveAction | None, scheme: Scheme = DEFAULT
+) -> ActionDiff:
+    """Compare one manifest action with the live action of the same name (None: absent)."""
+    values = desired_values(desired)
+    if live is None:
+        return _create(desired, values)
+    digests = Digests(values, scheme.key)
+    d = _compare_draft(desired, live, digests)
+    info = d.info
+    needs_secrets, reuse, refresh = _secret_reuse(desired, d, values, scheme)
+    trailer_stale = (
+        info is None
+        or info.protect != desired.protect
+        or info.code_hash != code_hash(desired.code)
+        or reuse != info.secrets
+    )
+    wanted = {
+        "supported_triggers": "trigger" in d.detail,
+        "code": d.code_changed or trailer_stale,
+        "runtime": "runtime" in d.detail,
+        "dependencies": "dependencies" in d.detail,
+        "secrets": needs_secrets,
+    }
+    update_fields = tuple(f for f, on in wanted.items() if on)
+
+    version = live.deployed_version
+    deployed_equal, v_code, v_info = deployed_matches(desired, version, d.want, digests)
+    deploy = desired.deploy and (not deployed_equal or "supported_triggers" in update_fields)
+    reasons = _draft_reasons(desired, d, needs_secrets, update_fields, refresh, scheme)
+    if deploy:
+        reasons.append(_deploy_reason(version, deployed_equal))
+
+    diff = _shown_diff(desired, d, update_fields, deploy, version, v_code, v_info, digests)
     return ActionDiff(
         name=desired.name,
         status=MANAGED if info is not None else ADOPT,
@@ -200,89 +260,12 @@ def diff_desired(
         update_fields=update_fields,
         deploy=deploy,
         diff=diff,
-        drift=drift,
+        drift=drift(live, d.code, info, version, v_code, v_info, desired, d.want),
         reasons=tuple(reasons),
         reuse_digest=reuse,
         secrets_unresolved=values is None and bool(desired.secrets),
-        digest_keyed=KEYED in draft_secrets.values(),
+        digest_keyed=KEYED in d.secrets.values(),
     )
-
-
-def _deployed_equal(
-    desired: DesiredAction,
-    version: LiveVersion | None,
-    want: Mapping[str, Any],
-    digests: Digests,
-) -> tuple[bool, str, TrailerInfo | None]:
-    if version is None:
-        return False, "", None
-    v_code, v_info = strip_trailer(version.code)
-    v_shape = shape(want["trigger"], version.runtime, version.dependencies, version.secret_names)
-    equal = normalise_code(v_code) == normalise_code(desired.code) and v_shape == want
-    if equal and desired.secrets and digests.values is not None:
-        names = tuple(sorted(digests.values))
-        equal = (
-            v_info is not None
-            and digest_names(v_info.secrets) == names
-            and (not_compared(v_info.secrets, digests.key) or digests.changed(v_info.secrets) == ())
-        )
-    return equal, v_code, v_info
-
-
-def _drift(
-    live: LiveAction,
-    code: str,
-    info: TrailerInfo | None,
-    version: LiveVersion | None,
-    v_code: str,
-    v_info: TrailerInfo | None,
-    desired: DesiredAction,
-    want: Mapping[str, Any],
-) -> tuple[Drift, ...]:
-    if info is None:
-        return ()
-    out: list[Drift] = []
-    norm = normalise_code
-    if version is not None and v_info is not None and v_info.code_hash:
-        v_shape = shape(
-            want["trigger"], version.runtime, version.dependencies, version.secret_names
-        )
-        v_differs = norm(v_code) != norm(desired.code) or v_shape != want
-        if v_differs and v_info.code_hash != code_hash(v_code):
-            out.append(
-                Drift(
-                    DASHBOARD_EDIT_DEPLOYED,
-                    f"deployed version {version.number} was edited outside reconciler "
-                    "and differs from the manifest",
-                )
-            )
-    draft_edited = bool(info.code_hash) and info.code_hash != code_hash(code)
-    if draft_edited and norm(code) != norm(desired.code):
-        same_as_deployed = (
-            version is not None
-            and norm(code) == norm(v_code)
-            and live.runtime == version.runtime
-            and live.dependencies == version.dependencies
-        )
-        if not same_as_deployed:
-            out.append(
-                Drift(
-                    UNDEPLOYED_DASHBOARD_DRAFT,
-                    "the draft was edited outside reconciler and not deployed; "
-                    "this plan overwrites it",
-                )
-            )
-    # A secret value that differs from the digest reconciler last wrote is a change of the
-    # input (var file / environment), never drift: values are write-only, so a dashboard edit
-    # of a value cannot be seen at all. The field diff says "new value" instead.
-    covered = digest_names(info.secrets)
-    if covered is not None:
-        live_names = {s.name for s in live.secrets}
-        for name in sorted(live_names - set(covered)):
-            out.append(Drift(SECRET_ADDED, f"secret {name} was added outside reconciler"))
-        for name in sorted(set(covered) - live_names):
-            out.append(Drift(SECRET_REMOVED, f"secret {name} was removed outside reconciler"))
-    return tuple(out)
 
 
 def ignore_glob(name: str, globs: Sequence[str]) -> str | None:

@@ -7,7 +7,7 @@ import re
 
 from reconciler.manifest.context import Context, Entry
 from reconciler.manifest.names import name_problem
-from reconciler.manifest.problems import did_you_mean
+from reconciler.manifest.problems import KeyPath, did_you_mean
 from reconciler.model import DesiredBinding, DesiredTriggerBindings, Settings
 
 TRIGGER_ID = re.compile(r"^[a-z][a-z0-9-]*$")  # as in the schema's bindings.propertyNames
@@ -67,6 +67,39 @@ def _printable(
     return ok
 
 
+def _managed_ok(
+    ctx: Context,
+    entry: Entry,
+    where: KeyPath,
+    name: str,
+    external: bool,
+    declared: Entry,
+    trigger_id: str | None,
+) -> bool:
+    """A binding of an action these manifests declare: not marked external, and (when the
+    list's trigger is known, `trigger_id`) declared on that trigger."""
+    ok = True
+    path = (*entry.path, *where)
+    if external:
+        ctx.report(
+            entry.doc,
+            (*entry.path, where[0], "external"),
+            f"'{name}' is declared in these manifests, so it is not external; "
+            "remove external: true",
+        )
+        ok = False
+    raw_trigger = declared.raw.get("trigger") if isinstance(declared.raw, dict) else None
+    if trigger_id is not None and isinstance(raw_trigger, str) and raw_trigger != trigger_id:
+        ctx.report(
+            entry.doc,
+            path,
+            f"action '{name}' runs on {raw_trigger} (declared at "
+            f"{declared.location(('trigger',))}), so it cannot be bound to {trigger_id}",
+        )
+        ok = False
+    return ok
+
+
 def build_trigger_bindings(
     ctx: Context, entry: Entry, managed: dict[str, Entry]
 ) -> DesiredTriggerBindings | None:
@@ -98,24 +131,11 @@ def build_trigger_bindings(
             continue
         seen[name] = index
         if name in managed:
-            declared = managed[name]
-            if external:
-                ctx.report(
-                    entry.doc,
-                    (*entry.path, index, "external"),
-                    f"'{name}' is declared in these manifests, so it is not external; "
-                    "remove external: true",
-                )
-                ok = False
-            raw_trigger = declared.raw.get("trigger") if isinstance(declared.raw, dict) else None
-            if trigger_ok and isinstance(raw_trigger, str) and raw_trigger != trigger_id:
-                ctx.report(
-                    entry.doc,
-                    path,
-                    f"action '{name}' runs on {raw_trigger} (declared at "
-                    f"{declared.location(('trigger',))}), so it cannot be bound to {trigger_id}",
-                )
-                ok = False
+            check = trigger_id if trigger_ok else None
+            ok = (
+                _managed_ok(ctx, entry, (index, *suffix), name, external, managed[name], check)
+                and ok
+            )
         elif not external:
             hint = did_you_mean(name, managed)
             ctx.report(

@@ -127,6 +127,77 @@ def compute_digest(state: DesiredState) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _manifest_files(root: Path, skip_foreign: bool) -> tuple[Path, list[tuple[Path, str]]]:
+    """discover(), without the files that are clearly not manifests when `skip_foreign`."""
+    root_dir, files = discover(root)
+    if skip_foreign and root.is_dir():
+        files, foreign = split_foreign(files)
+        if not files:
+            raise _root_problem(root, nothing_message(foreign))
+    return root_dir, files
+
+
+def _read_files(
+    ctx: Context, files: list[tuple[Path, str]], root_dir: Path
+) -> tuple[list[Entry], list[Entry], list[Entry]]:
+    """(action, binding list, settings) entries of every file, schema-checked; the problems go
+    to `ctx`."""
+    action_entries: list[Entry] = []
+    binding_entries: list[Entry] = []
+    settings_entries: list[Entry] = []
+    for path, file in files:
+        if not _inside_root(path, root_dir):
+            ctx.problems.append(Problem(file, 1, 1, "", "symlink leaves the manifest root"))
+            continue
+        doc, found = load_yaml(path, file)
+        ctx.problems.extend(found)
+        if doc is None:
+            continue
+        schema_problems = validate_document(doc)
+        ctx.problems.extend(p for _, p in schema_problems)
+        bad = [p for p, _ in schema_problems] + list(doc.broken)
+        actions, bindings, settings = _entries(doc, bad)
+        action_entries += actions
+        binding_entries += bindings
+        settings_entries += settings
+    return action_entries, binding_entries, settings_entries
+
+
+def _build_actions(
+    ctx: Context, entries: list[Entry], managed: Mapping[str, Entry]
+) -> tuple[list[DesiredAction], list[CodeCheck]]:
+    """The actions that are clean and first of their name, and their code files to check."""
+    built: list[DesiredAction] = []
+    checks: list[CodeCheck] = []
+    for entry in entries:
+        if not entry.clean or managed.get(entry.raw.get("name")) is not entry:
+            continue
+        action, code = build_action(ctx, entry)
+        if action is not None:
+            built.append(action)
+        if code is not None:
+            checks.append(CodeCheck(code.path, code.rel, entry.raw["name"]))
+    return built, checks
+
+
+def _node_check(ctx: Context, checks: list[CodeCheck]) -> None:
+    """`node --check` on every code file when node is on PATH (a notice when it is not)."""
+    node = shutil.which("node")
+    if node is None:
+        ctx.notices.append(
+            f"node not found on PATH; skipped the syntax check (node --check) "
+            f"of {len(checks)} code file(s)"
+        )
+        return
+    for failed in lint.node_check(node, checks):
+        # a syntax error belongs to every action using the file; "could not run" to none
+        owners = [c.action for c in checks if c.file == failed.file]
+        if ctx.lints is None or not failed.message.startswith("node --check: "):
+            ctx.problems.append(failed)
+        else:
+            ctx.lints.extend(Lint(owner, "syntax", failed) for owner in owners)
+
+
 def load_manifests(
     root: str | Path,
     *,
@@ -156,46 +227,15 @@ def load_manifests(
     missing handler export, `node --check`) are not raised but returned in `DesiredState.lints`,
     for `reconciler.manifest.deferred.settle` to judge against the live tenant.
     """
-    root_path = Path(root)
-    root_dir, files = discover(root_path)
-    if skip_foreign and root_path.is_dir():
-        files, foreign = split_foreign(files)
-        if not files:
-            raise _root_problem(root_path, nothing_message(foreign))
+    root_dir, files = _manifest_files(Path(root), skip_foreign)
     ctx = Context(root_dir, catalogue or Catalogue(), None, lints=[] if defer_lints else None)
     if resolve:
         values, var_problems = read_var_files(var_files)
         ctx.problems.extend(var_problems)
         ctx.variables = Variables.build(os.environ if env is None else env, values)
-    action_entries: list[Entry] = []
-    binding_entries: list[Entry] = []
-    settings_entries: list[Entry] = []
-    for path, file in files:
-        if not _inside_root(path, root_dir):
-            ctx.problems.append(Problem(file, 1, 1, "", "symlink leaves the manifest root"))
-            continue
-        doc, found = load_yaml(path, file)
-        ctx.problems.extend(found)
-        if doc is None:
-            continue
-        schema_problems = validate_document(doc)
-        ctx.problems.extend(p for _, p in schema_problems)
-        bad = [p for p, _ in schema_problems] + list(doc.broken)
-        actions, bindings, settings = _entries(doc, bad)
-        action_entries += actions
-        binding_entries += bindings
-        settings_entries += settings
+    action_entries, binding_entries, settings_entries = _read_files(ctx, files, root_dir)
     managed = check_names(ctx, action_entries)
-    built: list[DesiredAction] = []
-    checks: list[CodeCheck] = []
-    for entry in action_entries:
-        if not entry.clean or managed.get(entry.raw.get("name")) is not entry:
-            continue
-        action, code = build_action(ctx, entry)
-        if action is not None:
-            built.append(action)
-        if code is not None:
-            checks.append(CodeCheck(code.path, code.rel, entry.raw["name"]))
+    built, checks = _build_actions(ctx, action_entries, managed)
     settings_model = build_settings(ctx, settings_entries, managed)
     triggers = [
         b
@@ -203,20 +243,7 @@ def load_manifests(
         if (b := build_trigger_bindings(ctx, e, managed)) is not None
     ]
     if node_check and checks:
-        node = shutil.which("node")
-        if node is None:
-            ctx.notices.append(
-                f"node not found on PATH; skipped the syntax check (node --check) "
-                f"of {len(checks)} code file(s)"
-            )
-        else:
-            for failed in lint.node_check(node, checks):
-                # a syntax error belongs to every action using the file; "could not run" to none
-                owners = [c.action for c in checks if c.file == failed.file]
-                if ctx.lints is None or not failed.message.startswith("node --check: "):
-                    ctx.problems.append(failed)
-                else:
-                    ctx.lints.extend(Lint(owner, "syntax", failed) for owner in owners)
+        _node_check(ctx, checks)
     if notices is not None:
         notices.extend(ctx.notices)
     if ctx.problems:  # every problem is reported; deferred lints too (nothing is settled)

@@ -83,6 +83,30 @@ def _secret_digest(ad: ActionDiff, options: PlanOptions) -> str:
     return compute_digest(values, salt=options.salt(action.name), scheme=options.digest_scheme)
 
 
+def _secret_warnings(ad: ActionDiff) -> list[str]:
+    """Why the secret values of `ad` were not compared, if they were not."""
+    warnings = []
+    if ad.secrets_unresolved:
+        warnings.append(f"action {ad.name}: secret values were not compared (unresolved)")
+    if ad.digest_keyed:
+        warnings.append(
+            f"action {ad.name}: secret values were not compared: its digest is keyed and "
+            f"{KEY_ENV} is not set"
+        )
+    return warnings
+
+
+def _blocked(builder: Builder, options: PlanOptions) -> list[str]:
+    """The builder's guards, and --max-deletes."""
+    blocked = list(builder.blocked)
+    deletes = sum(1 for s in builder.steps if s.kind == "delete")
+    if options.max_deletes is not None and deletes > options.max_deletes:
+        blocked.append(
+            f"{deletes} actions would be deleted, more than --max-deletes {options.max_deletes}"
+        )
+    return blocked
+
+
 def make_plan(
     desired: DesiredState, live: LiveState, *, options: PlanOptions | None = None
 ) -> Plan:
@@ -105,13 +129,7 @@ def make_plan(
         elif ad.changed:
             digest = _secret_digest(ad, options) if ad.update_fields else ""
             changes.append(builder.action(ad, digest))
-        if ad.secrets_unresolved:
-            warnings.append(f"action {ad.name}: secret values were not compared (unresolved)")
-        if ad.digest_keyed:
-            warnings.append(
-                f"action {ad.name}: secret values were not compared: its digest is keyed and "
-                f"{KEY_ENV} is not set"
-            )
+        warnings.extend(_secret_warnings(ad))
     builder.wait_build()
     changes.extend(builder.rebinds(state.bindings, desired))
     builder.deletes()
@@ -119,12 +137,7 @@ def make_plan(
         warnings.extend(builder.unowned_notes({b.trigger for b in desired.bindings}))
     changes.sort(key=lambda c: (c.kind != "action", c.name))
 
-    blocked = list(builder.blocked)
-    deletes = sum(1 for s in builder.steps if s.kind == "delete")
-    if options.max_deletes is not None and deletes > options.max_deletes:
-        blocked.append(
-            f"{deletes} actions would be deleted, more than --max-deletes {options.max_deletes}"
-        )
+    blocked = _blocked(builder, options)
     if options.targets:
         warnings.insert(
             0,

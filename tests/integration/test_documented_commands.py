@@ -147,7 +147,7 @@ def run_documented(argv: list[str], root: Path, capsys: pytest.CaptureFixture[st
     os.chdir(root)
     assert code in (0, 2), f"reconciler {shlex.join(argv)} -> exit {code}\n{out}\n{err}"
     assert "usage error" not in err
-    assert "internal error" not in err
+    assert "bug in reconciler" not in err
     return out
 
 

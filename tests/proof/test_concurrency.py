@@ -35,7 +35,7 @@ def edit(root: Path, rel: str, marker: str) -> None:
 def assert_clean(code: int, out: str, err: str) -> None:
     assert code in (0, 1, 3), out + err
     assert "Traceback" not in err, err
-    assert "internal error" not in err, err
+    assert "bug in reconciler" not in err, err
 
 
 def assert_no_duplicates(api: Api) -> None:

@@ -1,36 +1,6 @@
-"""Convert the `actions` and `triggers` of an auth0-deploy-cli export into reconciler manifests.
-
-    bundle = convert(Path("tenant.yaml"))        # or the root of a directory-format export
-    files = reconciler.export.render_bundle(bundle)
-
-Input, in deploy-cli's two shapes (auth0/auth0-deploy-cli `src/context/yaml/handlers/actions.ts`,
-`triggers.ts`; `src/context/directory/handlers/actions.ts`, `triggers.ts`):
-
-- YAML: `tenant.yaml` with `actions: [{name, code: ./actions/NAME/code.js, runtime, status,
-  deployed, dependencies: [{name, version}], secrets: [{name, value}], supported_triggers:
-  [{id, version}]}]` and `triggers: {post-login: [{action_name, display_name}]}`.
-- Directory: `actions/NAME.json` (same fields) with `actions/NAME/code.js`, and
-  `triggers/triggers.json` (the same mapping).
-
-What changes on the way:
-
-- Keyword markers: a secret value that is exactly `##KEY##` or `@@KEY@@` becomes `${KEY}`, read
-  from the environment or `--var-file` instead of `AUTH0_KEYWORD_REPLACE_MAPPINGS`. Any other
-  secret value (a literal, empty, or text mixed with markers) is never copied: it becomes
-  `${ACTION_SECRET}` and is listed, without a value, in `.env.example`. Markers anywhere else
-  (names, triggers, dependencies, a whole `secrets: @@LIST@@`) are errors; markers inside code are
-  left as they are, with a warning, because reconciler does not substitute inside code.
-- `deployed: true` becomes `deploy: true`; anything else `deploy: false` (deploy-cli would not
-  deploy it either).
-- `triggers`: each listed trigger becomes an owned binding list (an empty list stays empty and
-  owned, as deploy-cli clears it too); a bound action not in the export (a marketplace
-  integration, say) is marked `external: true`. Entity-bound triggers are dropped.
-
-Not converted (a warning names each case): everything outside `actions`/`triggers` (clients,
-connections, rules, hooks, ...), deploy-cli's `status` (server-managed), `id`, action `modules`,
-dependency `registry_url`, supported triggers after the first (an action runs on one trigger),
-marketplace actions, and deploy-cli settings such as `AUTH0_ALLOW_DELETE` (see `settings.prune`).
-"""
+"""Read an auth0-deploy-cli export (see reconciler.deploycli): its files, with keyword markers
+replaced by tokens, into actions and trigger binding lists; every problem and note is collected
+on the Reader rather than raised."""
 
 from __future__ import annotations
 
@@ -44,21 +14,19 @@ import yaml
 
 from reconciler import masking
 from reconciler.catalogue import Catalogue
-from reconciler.errors import ReconcilerError
-from reconciler.export import Bundle, EnvVar, ExportAction, ExportBinding, SecretRef, VarNames
+from reconciler.export import ExportBinding
 from reconciler.model import Dependency
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 _MARKER = re.compile(
     r"""(?P<q>['"]?)@@(?P<at>[A-Za-z0-9_.-]+)@@(?P=q)|##(?P<hash>[A-Za-z0-9_.-]+)##"""
 )
-_TOKEN = re.compile(r"__reconciler_keyword_(\d+)__")
-_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+TOKEN = re.compile(r"__reconciler_keyword_(\d+)__")
 _CODE_MARKER = re.compile(r"@@[A-Za-z0-9_.-]+@@|##[A-Za-z0-9_.-]+##")
 
 
 @dataclass
-class _Action:
+class ReadAction:
     name: str
     trigger: str
     version: str
@@ -70,7 +38,7 @@ class _Action:
 
 
 @dataclass
-class _Reader:
+class Reader:
     root: Path
     markers: list[str] = field(default_factory=list)  # token index -> the original marker
     problems: list[str] = field(default_factory=list)
@@ -92,11 +60,11 @@ class _Reader:
         return _MARKER.sub(token, text)
 
     def restore(self, text: str) -> str:
-        return _TOKEN.sub(lambda m: self.markers[int(m.group(1))], text)
+        return TOKEN.sub(lambda m: self.markers[int(m.group(1))], text)
 
     def keyword(self, value: str) -> str | None:
         """KEY when `value` is exactly one marker."""
-        match = _TOKEN.fullmatch(value)
+        match = TOKEN.fullmatch(value)
         return self.markers[int(match.group(1))][2:-2] if match else None
 
     # ------------------------------------------------------------ files
@@ -160,14 +128,14 @@ def _sanitize(name: str) -> str:
     return re.sub(r'[<>:"/\\|?*\x00-\x1f]', "-", name)
 
 
-def _text(reader: _Reader, raw: dict[str, Any], key: str, where: str, *, required: bool) -> str:
+def _text(reader: Reader, raw: dict[str, Any], key: str, where: str, *, required: bool) -> str:
     value = raw.get(key)
     if value in (None, "") and not required:
         return ""
     if not isinstance(value, str) or not value:
         reader.problems.append(f"{where}: '{key}' must be a non-empty string")
         return ""
-    if _TOKEN.search(value):
+    if TOKEN.search(value):
         reader.problems.append(
             f"{where}: '{key}' uses the keyword {reader.restore(value)}; reconciler substitutes "
             "variables only in secret values: write the value out"
@@ -176,9 +144,9 @@ def _text(reader: _Reader, raw: dict[str, Any], key: str, where: str, *, require
     return value
 
 
-def _list(reader: _Reader, raw: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+def _list(reader: Reader, raw: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
     value = raw.get(key) or []
-    if isinstance(value, str) and _TOKEN.search(value):
+    if isinstance(value, str) and TOKEN.search(value):
         reader.problems.append(
             f"{where}: '{key}' is the keyword {reader.restore(value)}; reconciler needs the "
             "entries written out (secret values may still be ${VAR} references)"
@@ -190,7 +158,7 @@ def _list(reader: _Reader, raw: dict[str, Any], key: str, where: str) -> list[di
     return value
 
 
-def _action(reader: _Reader, raw: Any, where: str, base: Path) -> _Action | None:
+def _action(reader: Reader, raw: Any, where: str, base: Path) -> ReadAction | None:
     if not isinstance(raw, dict):
         reader.problems.append(f"{where}: an action must be a mapping")
         return None
@@ -236,7 +204,7 @@ def _action(reader: _Reader, raw: Any, where: str, base: Path) -> _Action | None
     for secret in _list(reader, raw, "secrets", where):
         secret_name = _text(reader, secret, "name", f"{where} secrets", required=True)
         value = None if secret.get("value") is None else str(secret["value"])
-        if value and not _TOKEN.search(value):
+        if value and not TOKEN.search(value):
             masking.register(value)  # a literal: never copied, and masked should it leak
         if secret_name in {n for n, _ in secrets}:
             reader.problems.append(f"{where}: secret {secret_name} appears twice")
@@ -247,10 +215,10 @@ def _action(reader: _Reader, raw: Any, where: str, base: Path) -> _Action | None
     if not (trigger and code is not None):
         return None
     deploy = raw.get("deployed") is True
-    return _Action(name, trigger, version, runtime, code, tuple(deps), secrets, deploy)
+    return ReadAction(name, trigger, version, runtime, code, tuple(deps), secrets, deploy)
 
 
-def _skipped(reader: _Reader, names: list[str]) -> None:
+def _skipped(reader: Reader, names: list[str]) -> None:
     shown = sorted(n for n in names if n not in ("actions", "triggers") and n[:1] != ".")
     if shown:
         reader.warnings.append(
@@ -258,7 +226,7 @@ def _skipped(reader: _Reader, names: list[str]) -> None:
         )
 
 
-def _read_yaml(reader: _Reader, path: Path) -> tuple[list[_Action | None], Any]:
+def read_yaml(reader: Reader, path: Path) -> tuple[list[ReadAction | None], Any]:
     data, where = reader.parse(path, "yaml"), reader.rel(path)
     if data is not None and not isinstance(data, dict):
         reader.problems.append(f"{where}: not a deploy-cli tenant file (not a mapping)")
@@ -276,7 +244,7 @@ def _read_yaml(reader: _Reader, path: Path) -> tuple[list[_Action | None], Any]:
     return actions, data.get("triggers")
 
 
-def _read_directory(reader: _Reader, root: Path) -> tuple[list[_Action | None], Any]:
+def read_directory(reader: Reader, root: Path) -> tuple[list[ReadAction | None], Any]:
     _skipped(reader, [p.name for p in root.iterdir()])
     actions = []
     for path in sorted((root / "actions").glob("*.json")):
@@ -289,7 +257,7 @@ def _read_directory(reader: _Reader, root: Path) -> tuple[list[_Action | None], 
     return actions, reader.parse(chosen, "json") if chosen else None
 
 
-def _entry(reader: _Reader, item: Any, where: str, names: set[str]) -> ExportBinding | None:
+def _entry(reader: Reader, item: Any, where: str, names: set[str]) -> ExportBinding | None:
     if not isinstance(item, dict):
         reader.problems.append(f"{where}: must be a mapping with action_name")
         return None
@@ -303,8 +271,8 @@ def _entry(reader: _Reader, item: Any, where: str, names: set[str]) -> ExportBin
     return ExportBinding(action, "" if display == action else display, bool(note), note)
 
 
-def _bindings(
-    reader: _Reader, raw: Any, names: set[str]
+def read_bindings(
+    reader: Reader, raw: Any, names: set[str]
 ) -> list[tuple[str, tuple[ExportBinding, ...]]]:
     if raw is None:
         return []
@@ -325,107 +293,3 @@ def _bindings(
             ]
             out.append((trigger_id, tuple(e for e in found if e is not None)))
     return out
-
-
-def _forms(reader: _Reader, key: str) -> str:
-    """The marker spellings used for KEY: `##KEY##`, `@@KEY@@` or both."""
-    return " / ".join(sorted({m for m in reader.markers if m[2:-2] == key}))
-
-
-def _secrets(
-    reader: _Reader, actions: list[_Action]
-) -> tuple[dict[tuple[str, str], str], list[EnvVar]]:
-    """(action, secret) -> variable name, and the `.env.example` entries. Exact-marker values
-    keep their KEY; every other value gets a generated name and is never copied."""
-    ordered = sorted(((a.name, *s) for a in actions for s in a.secrets), key=lambda t: t[:2])
-    keyed: dict[str, list[str]] = {}
-    for action, secret, value in ordered:
-        key = reader.keyword(value or "")
-        if key is not None and _VAR.match(key):
-            keyed.setdefault(key, []).append(f"action {action}, secret {secret}")
-    env = [
-        EnvVar(key, f"deploy-cli keyword {_forms(reader, key)}: {'; '.join(uses)}")
-        for key, uses in keyed.items()
-    ]
-    names = VarNames(keyed)
-    out: dict[tuple[str, str], str] = {}
-    for action, secret, value in ordered:
-        key = reader.keyword(value or "")
-        if key is not None and _VAR.match(key):
-            out[(action, secret)] = key
-            continue
-        var = out[(action, secret)] = names.new(action, secret)
-        what = f"action {action}, secret {secret}"
-        if key is not None:
-            why = f"was keyword {_forms(reader, key)}, not a valid variable name"
-        elif not value:
-            why = "no value in the export"
-        elif _TOKEN.search(value):
-            why = "the export mixed keywords with other text; not copied"
-        else:
-            why = "the export held a literal value; not copied"
-            reader.warnings.append(f"{what}: literal value not copied; set {var} in .env")
-        env.append(EnvVar(var, f"{what} ({why})"))
-    return out, sorted(env, key=lambda e: e.name)
-
-
-def detect(path: Path) -> tuple[str, Path]:
-    """("yaml", tenant file) or ("directory", export root) for PATH."""
-    if path.is_file():
-        return "yaml", path
-    if not path.is_dir():
-        raise ReconcilerError(f"{path}: no such file or directory")
-    if any((path / "actions").glob("*.json")) or (path / "triggers").is_dir():
-        return "directory", path
-    for name in ("tenant.yaml", "tenant.yml"):
-        if (path / name).is_file():
-            return "yaml", path / name
-    raise ReconcilerError(
-        f"{path}: not a deploy-cli export (no tenant.yaml, actions/*.json or triggers/)"
-    )
-
-
-def convert(path: Path) -> Bundle:
-    """The manifests for a deploy-cli export (YAML file or directory). Raises ReconcilerError
-    listing every problem; conversion notes are in `Bundle.warnings`."""
-    kind, target = detect(path)
-    reader = _Reader(target.parent if kind == "yaml" else target)
-    read = _read_yaml if kind == "yaml" else _read_directory
-    found, raw_triggers = read(reader, target)
-    actions = [a for a in found if a is not None]
-    seen: set[str] = set()
-    for action in actions:
-        if action.name in seen:
-            reader.problems.append(f"action {action.name!r} appears twice in the export")
-        seen.add(action.name)
-    bindings = _bindings(reader, raw_triggers, seen)
-    variables, env = _secrets(reader, actions)
-    if reader.problems:
-        count = len(reader.problems)
-        raise ReconcilerError(
-            f"cannot convert {path} ({count} problem{'s' * (count != 1)}):\n  "
-            + "\n  ".join(reader.problems)
-        )
-    converted = tuple(
-        ExportAction(
-            name=a.name,
-            trigger=a.trigger,
-            code=a.code,
-            trigger_version=a.version,
-            runtime=a.runtime,
-            dependencies=tuple(sorted(a.dependencies, key=lambda d: d.name)),
-            secrets=tuple(
-                SecretRef(name, variables[(a.name, name)]) for name, _ in sorted(a.secrets)
-            ),
-            deploy=a.deploy,
-        )
-        for a in sorted(actions, key=lambda a: a.name)
-    )
-    return Bundle(
-        source=f"Converted from the auth0-deploy-cli export {target.name} by "
-        "`reconciler import-deploy-cli`.",
-        actions=converted,
-        bindings=tuple(bindings),
-        env=tuple(env),
-        warnings=tuple(reader.warnings),
-    )

@@ -1,0 +1,96 @@
+"""The deployed version of a managed action next to its manifest: is it equal, and what was
+edited outside reconciler (drift categories)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from reconciler.diff.fields import shape
+from reconciler.diff.secrets import Digests, not_compared
+from reconciler.diff.types import (
+    DASHBOARD_EDIT_DEPLOYED,
+    SECRET_ADDED,
+    SECRET_REMOVED,
+    UNDEPLOYED_DASHBOARD_DRAFT,
+    Drift,
+)
+from reconciler.model import DesiredAction, LiveAction, LiveVersion
+from reconciler.trailer import TrailerInfo, code_hash, digest_names, normalise_code, strip_trailer
+
+
+def deployed_matches(
+    desired: DesiredAction,
+    version: LiveVersion | None,
+    want: Mapping[str, Any],
+    digests: Digests,
+) -> tuple[bool, str, TrailerInfo | None]:
+    if version is None:
+        return False, "", None
+    v_code, v_info = strip_trailer(version.code)
+    v_shape = shape(want["trigger"], version.runtime, version.dependencies, version.secret_names)
+    equal = normalise_code(v_code) == normalise_code(desired.code) and v_shape == want
+    if equal and desired.secrets and digests.values is not None:
+        names = tuple(sorted(digests.values))
+        equal = (
+            v_info is not None
+            and digest_names(v_info.secrets) == names
+            and (not_compared(v_info.secrets, digests.key) or digests.changed(v_info.secrets) == ())
+        )
+    return equal, v_code, v_info
+
+
+def drift(
+    live: LiveAction,
+    code: str,
+    info: TrailerInfo | None,
+    version: LiveVersion | None,
+    v_code: str,
+    v_info: TrailerInfo | None,
+    desired: DesiredAction,
+    want: Mapping[str, Any],
+) -> tuple[Drift, ...]:
+    if info is None:
+        return ()
+    out: list[Drift] = []
+    norm = normalise_code
+    if version is not None and v_info is not None and v_info.code_hash:
+        v_shape = shape(
+            want["trigger"], version.runtime, version.dependencies, version.secret_names
+        )
+        v_differs = norm(v_code) != norm(desired.code) or v_shape != want
+        if v_differs and v_info.code_hash != code_hash(v_code):
+            out.append(
+                Drift(
+                    DASHBOARD_EDIT_DEPLOYED,
+                    f"deployed version {version.number} was edited outside reconciler "
+                    "and differs from the manifest",
+                )
+            )
+    draft_edited = bool(info.code_hash) and info.code_hash != code_hash(code)
+    if draft_edited and norm(code) != norm(desired.code):
+        same_as_deployed = (
+            version is not None
+            and norm(code) == norm(v_code)
+            and live.runtime == version.runtime
+            and live.dependencies == version.dependencies
+        )
+        if not same_as_deployed:
+            out.append(
+                Drift(
+                    UNDEPLOYED_DASHBOARD_DRAFT,
+                    "the draft was edited outside reconciler and not deployed; "
+                    "this plan overwrites it",
+                )
+            )
+    # A secret value that differs from the digest reconciler last wrote is a change of the
+    # input (var file / environment), never drift: values are write-only, so a dashboard edit
+    # of a value cannot be seen at all. The field diff says "new value" instead.
+    covered = digest_names(info.secrets)
+    if covered is not None:
+        live_names = {s.name for s in live.secrets}
+        for name in sorted(live_names - set(covered)):
+            out.append(Drift(SECRET_ADDED, f"secret {name} was added outside reconciler"))
+        for name in sorted(set(covered) - live_names):
+            out.append(Drift(SECRET_REMOVED, f"secret {name} was removed outside reconciler"))
+    return tuple(out)

@@ -1,0 +1,67 @@
+"""`reconciler export`: a live tenant -> manifests, code files and `.env.example`.
+
+    live = read_for_export(client, tenant=name)      # every trigger-bound binding list read
+    bundle = bundle_from_live(live)                   # pure: what to write
+    files = render_bundle(bundle)                     # pure: {relative path: text}
+    write_tree(out_dir, files, force=False)
+
+The Bundle/render pair also serves `import-deploy-cli` (reconciler.deploycli). Layout of the
+output, the same for both:
+
+- `<trigger>.yaml`: the actions of one trigger; their code in `<trigger>/<name>.js` (names
+  slugified: spaces and slashes become `-`, case-insensitive collisions get `-2`, `-3`, ...).
+- `bindings.yaml`: the ordered binding lists; actions not written here are `external: true`.
+- `.env.example`: every `${VAR}` the manifests reference, with an empty value and a comment naming
+  the action and secret. Secret values cannot be read from Auth0, so every secret becomes a
+  reference; the variable is `<ACTION>_<SECRET>` upper-cased, other characters `_`, made unique.
+- `.gitignore`: keeps the filled-in `.env` out of git.
+
+Export writes code with the ownership trailer stripped, `deploy: true` for deployed actions and
+`deploy: false` for never-deployed ones (so the round trip deploys nothing new), and `protect: true`
+where a trailer says so. Marketplace actions are never exported; they appear in bindings only.
+"""
+
+from __future__ import annotations
+
+from reconciler.export.bundle import (
+    BINDINGS_FILE,
+    ENV_FILE,
+    SCHEMA_HINT,
+    Bundle,
+    EnvVar,
+    ExportAction,
+    ExportBinding,
+    SecretRef,
+    VarNames,
+    ident,
+)
+from reconciler.export.files import (
+    check_out_dir,
+    file_slug,
+    render_bundle,
+    scalar,
+    summary,
+    write_tree,
+)
+from reconciler.export.fromlive import bundle_from_live, read_for_export
+
+__all__ = [
+    "BINDINGS_FILE",
+    "ENV_FILE",
+    "SCHEMA_HINT",
+    "Bundle",
+    "EnvVar",
+    "ExportAction",
+    "ExportBinding",
+    "SecretRef",
+    "VarNames",
+    "bundle_from_live",
+    "check_out_dir",
+    "file_slug",
+    "ident",
+    "read_for_export",
+    "render_bundle",
+    "scalar",
+    "summary",
+    "write_tree",
+]

@@ -1,0 +1,128 @@
+"""A live tenant -> the Bundle `reconciler export` writes (reconciler.export)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from reconciler.auth0.client import Auth0Client
+from reconciler.auth0.live import name_bindings, read_live, to_bindings
+from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
+from reconciler.errors import ReconcilerError
+from reconciler.export.bundle import (
+    Bundle,
+    EnvVar,
+    ExportAction,
+    ExportBinding,
+    SecretRef,
+    VarNames,
+)
+from reconciler.model import LiveAction, LiveState
+from reconciler.trailer import strip_trailer
+
+
+def read_for_export(client: Auth0Client, *, tenant: str) -> LiveState:
+    """The tenant with the binding list of every trigger-bound trigger (the live catalogue's, or
+    the built-in one's where the tenant lists none)."""
+    builtin = Catalogue(BUILTIN_TRIGGERS)
+    owned = [t for t in builtin.ids() if builtin.is_trigger_bound(t)]
+    live = read_live(client, tenant=tenant, owned_triggers=owned)
+    catalogue = Catalogue(live.triggers)
+    read = {b.trigger for b in live.bindings}
+    extra = [t for t in catalogue.ids() if catalogue.is_trigger_bound(t) and t not in read]
+    if not extra:
+        return live
+    more = [name_bindings(to_bindings(t, client.get_bindings(t)), live.actions) for t in extra]
+    both = sorted((*live.bindings, *more), key=lambda b: b.trigger)
+    return replace(live, bindings=tuple(both))
+
+
+def _check_unique(actions: Iterable[LiveAction]) -> None:
+    seen: dict[str, list[str]] = {}
+    for action in actions:
+        seen.setdefault(action.name, []).append(action.id)
+    for name, ids in sorted(seen.items()):
+        if len(ids) > 1:
+            raise ReconcilerError(
+                f"the tenant has {len(ids)} actions named {name!r} ({', '.join(ids)}); "
+                "rename or delete all but one before exporting"
+            )
+
+
+def _export_action(
+    live_action: LiveAction, names: VarNames, env: list[EnvVar], warnings: list[str]
+) -> ExportAction:
+    """One custom action as exported; its secrets become variables listed in `env`."""
+    code, info = strip_trailer(live_action.code)
+    secrets = []
+    for secret in live_action.secrets:
+        var = names.new(live_action.name, secret.name)
+        secrets.append(SecretRef(secret.name, var))
+        env.append(EnvVar(var, f"action {live_action.name}, secret {secret.name}"))
+    deployed = live_action.deployed_version is not None
+    if deployed and not live_action.all_changes_deployed:
+        warnings.append(
+            f"action {live_action.name!r}: the draft has changes that were never deployed; "
+            "the export holds the draft, so the next apply deploys it"
+        )
+    return ExportAction(
+        name=live_action.name,
+        trigger=live_action.trigger,
+        code=code,
+        trigger_version=live_action.trigger_version,
+        runtime=live_action.runtime,
+        dependencies=live_action.dependencies,
+        secrets=tuple(secrets),
+        deploy=deployed,
+        protect=info is not None and info.protect,
+    )
+
+
+def _export_bindings(
+    live: LiveState, exported: set[str], warnings: list[str]
+) -> list[tuple[str, tuple[ExportBinding, ...]]]:
+    """Every non-empty binding list; an action not exported is external."""
+    marketplace = {a.name for a in live.actions if a.marketplace}
+    bindings = []
+    for trigger in live.bindings:
+        entries = []
+        for entry in trigger.entries:
+            if not entry.action_name:
+                warnings.append(
+                    f"trigger {trigger.trigger}: binding {entry.id!r} names no "
+                    "action the tenant lists; left out of bindings.yaml"
+                )
+                continue
+            external = entry.action_name not in exported
+            note = ""
+            if external:
+                note = "marketplace integration" if entry.action_name in marketplace else ""
+                note = note or "not exported"
+            display = "" if entry.display_name == entry.action_name else entry.display_name
+            entries.append(ExportBinding(entry.action_name, display, external, note))
+        if entries:
+            bindings.append((trigger.trigger, tuple(entries)))
+    return bindings
+
+
+def bundle_from_live(live: LiveState) -> Bundle:
+    """What `export` writes for this tenant (pure)."""
+    custom = [a for a in live.actions if not a.marketplace]
+    _check_unique(custom)
+    names = VarNames()
+    warnings: list[str] = []
+    actions: list[ExportAction] = []
+    env: list[EnvVar] = []
+    for live_action in sorted(custom, key=lambda a: a.name):
+        if not live_action.trigger:
+            warnings.append(f"action {live_action.name!r} has no trigger; not exported")
+            continue
+        actions.append(_export_action(live_action, names, env, warnings))
+    bindings = _export_bindings(live, {a.name for a in actions}, warnings)
+    return Bundle(
+        source=f"Exported from tenant {live.tenant} by `reconciler export`.",
+        actions=tuple(actions),
+        bindings=tuple(bindings),
+        env=tuple(sorted(env, key=lambda e: e.name)),
+        warnings=tuple(warnings),
+    )
