@@ -248,18 +248,21 @@ const context = { repo: { owner: "o", repo: "r" }, issue: { number: 7 } };
 """
 
 
-def sticky(comments: list[dict[str, Any]], key: str, tmp: Path) -> list[list[Any]]:
+def sticky(
+    comments: list[dict[str, Any]], key: str, tmp: Path, text: str | None = None
+) -> list[list[Any]]:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not on PATH (the github-script step is JavaScript)")
     body = tmp / "plan.md"
-    body.write_text("<!-- reconciler {} -->\nthe plan\n")
+    body.write_text("<!-- reconciler {} -->\nthe plan\n" if text is None else text)
     env = {
         **os.environ,
         "COMMENTS": json.dumps(comments),
         "BODY_FILE": str(body),
         "STICKY_KEY": key,
         "COMMENT_AUTHOR": "github-actions[bot]",
+        "MAX_CHARS": str(load(ACTION)["inputs"]["max-chars"]["default"]),
     }
     script = tmp / "sticky.js"
     script.write_text(NODE_HARNESS.replace("SCRIPT", github_script()))
@@ -288,6 +291,43 @@ def test_github_sticky_comment_is_found_by_marker_and_author(tmp_path: Path) -> 
     assert sticky(comments, "dev", tmp_path)[1:] == [["create", 7, dev]]
     # a marker in someone else's comment does not make it ours
     assert sticky(comments[:1], "production", tmp_path)[1:] == [["create", 7, body]]
+
+
+def test_the_posted_comment_of_a_huge_plan_fits_githubs_limit(
+    ci: dict[str, Any], tmp_path: Path
+) -> None:
+    root = ci["root"]
+
+    def code(word: str) -> str:
+        claims = "".join(
+            f"  api.idToken.setCustomClaim('c{i}', '{word * 40}');\n" for i in range(40)
+        )
+        return f"exports.onExecutePostLogin = async (event, api) => {{\n{claims}}};\n"
+
+    entries, trigger = [], [{"id": "post-login", "version": "v3"}]
+    # 80 live actions whose every code line changes: ~300,000 characters of diff in full
+    ci["main"].seed(
+        [{"name": f"huge-{n}", "supported_triggers": trigger, "code": code("a")} for n in range(80)]
+    )
+    for n in range(80):
+        (root / "actions" / f"huge-{n}.js").write_text(code("b"))
+        entries.append(f"  - name: huge-{n}\n    trigger: post-login\n    code: huge-{n}.js\n")
+    (root / "actions" / "huge.yaml").write_text("actions:\n" + "".join(entries))
+    code, out = run_action({"root": "actions"}, root, tmp_path / "huge")
+    assert (code, out["exitcode"]) == (0, "2"), out["stderr"]
+    text = Path(out["body"]).read_text()
+    assert len(text) <= 65536 - 512 + 1  # plan --max-chars 65024, and echo's newline
+    assert "to fit the comment limit of 65,024 characters" in text  # it did have to shrink
+    # the longest marker the comment step can make still leaves the comment within 65,536
+    (_, call) = sticky([], "prod--" * 100, tmp_path, text)
+    assert call[0] == "create"
+    assert call[2].startswith("<!-- reconciler-sticky: prod- -prod")
+    assert len(call[2]) <= 65536
+    # a body too long for the limit (a failure listing very many errors) is cut at a line
+    (_, call) = sticky([], "prod", tmp_path, "an error line\n" * 6000)
+    assert len(call[2]) <= 65536
+    assert call[2].endswith("\n\n_Cut to fit the comment limit; the job summary has all of it._\n")
+    assert "an error line\n\n_Cut" in call[2]
 
 
 # ---- the sticky note: GitLab (the example's shell, curl and jq, against a fake API) -----------
