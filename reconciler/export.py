@@ -15,6 +15,10 @@ output, the same for both:
   the action and secret. Secret values cannot be read from Auth0, so every secret becomes a
   reference; the variable is `<ACTION>_<SECRET>` upper-cased, other characters `_`, made unique.
 - `.gitignore`: keeps the filled-in `.env` out of git.
+- `schemas/manifest.schema.json`: a copy of reconciler's manifest schema. Every YAML file starts
+  with a `# yaml-language-server: $schema=schemas/manifest.schema.json` modeline, which the YAML
+  language server (VS Code, Neovim, ...) resolves against the YAML file's own directory, so
+  completion works offline with no setting (the schema's `$id` is a name, not a served URL).
 
 Export writes code with the ownership trailer stripped, `deploy: true` for deployed actions and
 `deploy: false` for never-deployed ones (so the round trip deploys nothing new), and `protect: true`
@@ -27,6 +31,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -40,10 +45,14 @@ from reconciler.trailer import strip_trailer
 
 BINDINGS_FILE = "bindings.yaml"
 ENV_FILE = ".env.example"
-SCHEMA_HINT = (
-    "# For completion in editors, add this first line (with <path> to reconciler's schemas/):\n"
-    "#   # yaml-language-server: $schema=<path>/schemas/manifest.schema.json\n"
-)
+SCHEMA_COPY = "schemas/manifest.schema.json"  # written next to the manifests
+MODELINE = f"# yaml-language-server: $schema={SCHEMA_COPY}\n"
+
+
+def manifest_schema_text() -> str:
+    """reconciler's own manifest schema (package data), copied into every export."""
+    path = resources.files("reconciler").joinpath("schemas", "manifest.schema.json")
+    return path.read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,12 +302,12 @@ def _env_text(env: Iterable[EnvVar]) -> str:
 
 def render_bundle(bundle: Bundle) -> dict[str, str]:
     """{path relative to the output directory (posix): text}, in writing order."""
-    header = f"# {bundle.source}\n{SCHEMA_HINT}"
+    header = f"{MODELINE}# {bundle.source}\n"
     files: dict[str, str] = {}
     by_trigger: dict[str, list[ExportAction]] = {}
     for action in bundle.actions:
         by_trigger.setdefault(action.trigger, []).append(action)
-    stems: set[str] = {"bindings"}
+    stems: set[str] = {"bindings", "schemas"}
     for trigger in sorted(by_trigger):
         stem = _unique(file_slug(trigger), stems)
         taken: set[str] = set()
@@ -324,6 +333,7 @@ def render_bundle(bundle: Bundle) -> dict[str, str]:
         files[BINDINGS_FILE] = header + "\n".join(lines) + "\n"
     files[ENV_FILE] = _env_text(bundle.env)
     files[".gitignore"] = ".env\n"
+    files[SCHEMA_COPY] = manifest_schema_text()
     return files
 
 
