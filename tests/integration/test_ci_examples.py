@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parents[2]
 ACTION = REPO / "action.yml"
 GITHUB = REPO / "examples" / "ci" / "github-actions.yml"
 GITLAB = REPO / "examples" / "ci" / "gitlab-ci.yml"
-SELF = "OWNER/auth0-actions-reconciler@COMMIT_SHA"  # the documented placeholder for this tool
+SELF = "./.reconciler-action"  # this tool's action.yml, checked out at the reviewed commit
 PINNED = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$")
 BIN = str(Path(sys.executable).parent)
 
@@ -102,10 +102,10 @@ def pip_installs(path: Path) -> list[list[str]]:
 def test_nothing_is_installed_by_a_bare_package_name() -> None:
     variables = load(GITLAB)["variables"]
     assert pip_installs(ACTION) == [["$GITHUB_ACTION_PATH"]]  # the action's own checkout
-    assert pip_installs(GITLAB) == [["$RECONCILER_SOURCE"]]
-    assert variables["RECONCILER_SOURCE"] == (
-        "https://github.com/OWNER/auth0-actions-reconciler/archive/COMMIT_SHA.tar.gz"
-    )
+    assert pip_installs(GITLAB) == [
+        ["https://github.com/$RECONCILER_REPOSITORY/archive/$RECONCILER_SHA.tar.gz"]
+    ]
+    assert (variables["RECONCILER_REPOSITORY"], variables["RECONCILER_SHA"]) == ("", "")
     assert pip_installs(GITHUB) == []  # the workflow installs through the action only
     # the retired bare name appears nowhere
     for path in (ACTION, GITHUB, GITLAB):
@@ -126,6 +126,85 @@ def test_third_party_actions_are_pinned_by_commit_sha() -> None:
         if re.search(r"uses: actions/[a-z-]+@", line):
             assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line
     assert re.fullmatch(r"python:\d+\.\d+\.\d+-slim-bookworm", load(GITLAB)["default"]["image"])
+
+
+# ---- the reconciler pin: one place, checked before use, no placeholder that half-works --------
+
+PIN_ERROR = (
+    "set RECONCILER_REPOSITORY (owner/name) and RECONCILER_SHA (the full 40-hex commit SHA of "
+    "the reconciler release you reviewed)"
+)
+GOOD_PIN = {"RECONCILER_REPOSITORY": "acme/auth0-actions-reconciler", "RECONCILER_SHA": "0" * 40}
+BAD_PINS = [
+    {"RECONCILER_REPOSITORY": "", "RECONCILER_SHA": ""},  # as the examples ship
+    {"RECONCILER_REPOSITORY": "OWNER/auth0-actions-reconciler", "RECONCILER_SHA": "COMMIT_SHA"},
+    {**GOOD_PIN, "RECONCILER_SHA": "v1.2.0"},  # a tag moves: a commit SHA only
+    {**GOOD_PIN, "RECONCILER_SHA": "0" * 39},
+    {**GOOD_PIN, "RECONCILER_SHA": "0" * 40 + "\n" + "1" * 40},
+    {**GOOD_PIN, "RECONCILER_REPOSITORY": "auth0-actions-reconciler"},
+]
+
+
+def run_pin_check(script: str, pin: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # POSIX sh: GitLab's image may run it with sh, GitHub with bash -e
+        ["sh", "-e", "-c", script],
+        env={"PATH": os.environ["PATH"], **pin},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_github_example_takes_the_reconciler_pin_from_env_and_checks_it_first() -> None:
+    workflow = load(GITHUB)
+    assert (workflow["env"]["RECONCILER_REPOSITORY"], workflow["env"]["RECONCILER_SHA"]) == ("", "")
+    jobs = [job for job in workflow["jobs"].values() if SELF in uses_of(job)]
+    assert len(jobs) == len(workflow["jobs"]) == 4
+    for job in jobs:
+        steps = job["steps"]
+        at = [s.get("uses") for s in steps].index(SELF)
+        check, fetch = steps[at - 2], steps[at - 1]
+        assert fetch["uses"].startswith("actions/checkout@")
+        assert fetch["with"] == {
+            "repository": "${{ env.RECONCILER_REPOSITORY }}",
+            "ref": "${{ env.RECONCILER_SHA }}",
+            "path": ".reconciler-action",
+            "persist-credentials": False,
+        }
+        assert check["run"] == steps_check_script(workflow)
+    script = steps_check_script(workflow)
+    for pin in BAD_PINS:
+        proc = run_pin_check(script, pin)
+        assert proc.returncode == 1, pin
+        assert proc.stdout.startswith("::error::" + PIN_ERROR), pin
+    assert run_pin_check(script, GOOD_PIN).returncode == 0
+    assert "OWNER" not in GITHUB.read_text()
+    assert "COMMIT_SHA" not in GITHUB.read_text()
+
+
+def uses_of(job: dict[str, Any]) -> list[str]:
+    return [str(s["uses"]) for s in job["steps"] if "uses" in s]
+
+
+def steps_check_script(workflow: dict[str, Any]) -> str:
+    step = next(
+        s for s in workflow["jobs"]["plan-pr"]["steps"] if "RECONCILER_SHA" in s.get("run", "")
+    )
+    return str(step["run"])
+
+
+def test_gitlab_example_checks_the_reconciler_pin_before_installing() -> None:
+    check, install = load(GITLAB)["default"]["before_script"]
+    assert "pip install" in install
+    assert "pip" not in check
+    for pin in BAD_PINS:
+        proc = run_pin_check(check, pin)
+        assert proc.returncode == 1, pin
+        assert proc.stderr.startswith(PIN_ERROR), pin
+    assert run_pin_check(check, GOOD_PIN).returncode == 0
+    assert "OWNER" not in GITLAB.read_text()
+    assert "COMMIT_SHA" not in GITLAB.read_text()
 
 
 # ---- action.yml's shell step, run as the GitHub runner runs `shell: bash` ----------------------
