@@ -47,6 +47,7 @@ BINDINGS_FILE = "bindings.yaml"
 ENV_FILE = ".env.example"
 SCHEMA_COPY = "schemas/manifest.schema.json"  # written next to the manifests
 MODELINE = f"# yaml-language-server: $schema={SCHEMA_COPY}\n"
+SCHEMA_NOTE = f"# Editors check this file against {SCHEMA_COPY} (the line above).\n"
 
 
 def manifest_schema_text() -> str:
@@ -302,7 +303,7 @@ def _env_text(env: Iterable[EnvVar]) -> str:
 
 def render_bundle(bundle: Bundle) -> dict[str, str]:
     """{path relative to the output directory (posix): text}, in writing order."""
-    header = f"{MODELINE}# {bundle.source}\n"
+    header = f"{MODELINE}# {bundle.source}\n{SCHEMA_NOTE}"
     files: dict[str, str] = {}
     by_trigger: dict[str, list[ExportAction]] = {}
     for action in bundle.actions:

@@ -21,6 +21,7 @@ LITERAL = "literal-denylist-token-0001"  # the literal secret value in the YAML 
 HEADER = (
     "# yaml-language-server: $schema=schemas/manifest.schema.json\n"
     "# Converted from the auth0-deploy-cli export tenant.yaml by `reconciler import-deploy-cli`.\n"
+    "# Editors check this file against schemas/manifest.schema.json (the line above).\n"
 )
 SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "manifest.schema.json"
 LOGIN_CODE = "exports.onExecutePostLogin = async (event, api) => {};\n"

@@ -30,6 +30,7 @@ from reconciler.trailer import with_trailer
 HEADER = (
     "# yaml-language-server: $schema=schemas/manifest.schema.json\n"
     "# Exported from tenant acme.eu.auth0.com by `reconciler export`.\n"
+    "# Editors check this file against schemas/manifest.schema.json (the line above).\n"
 )
 ENRICH = "exports.onExecutePostLogin = async (event, api) => {};\n"
 
