@@ -88,6 +88,10 @@ Examples:
   reconciler plan examples/actions --tenant local --var-file examples/actions/.env.example
   reconciler apply examples/actions --tenant local \\
       --var-file examples/actions/.env.example --auto-approve
+
+\b
+Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode),
+  3 blocked by a guard, 130 interrupted (Ctrl-C).
 """
 
 

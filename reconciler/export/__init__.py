@@ -15,6 +15,10 @@ output, the same for both:
   the action and secret. Secret values cannot be read from Auth0, so every secret becomes a
   reference; the variable is `<ACTION>_<SECRET>` upper-cased, other characters `_`, made unique.
 - `.gitignore`: keeps the filled-in `.env` out of git.
+- `schemas/manifest.schema.json`: a copy of reconciler's manifest schema. Every YAML file starts
+  with a `# yaml-language-server: $schema=schemas/manifest.schema.json` modeline, which the YAML
+  language server (VS Code, Neovim, ...) resolves against the YAML file's own directory, so
+  completion works offline with no setting (the schema's `$id` is a name, not a served URL).
 
 Export writes code with the ownership trailer stripped, `deploy: true` for deployed actions and
 `deploy: false` for never-deployed ones (so the round trip deploys nothing new), and `protect: true`
@@ -26,7 +30,9 @@ from __future__ import annotations
 from reconciler.export.bundle import (
     BINDINGS_FILE,
     ENV_FILE,
-    SCHEMA_HINT,
+    MODELINE,
+    SCHEMA_COPY,
+    SCHEMA_NOTE,
     Bundle,
     EnvVar,
     ExportAction,
@@ -38,6 +44,7 @@ from reconciler.export.bundle import (
 from reconciler.export.files import (
     check_out_dir,
     file_slug,
+    manifest_schema_text,
     render_bundle,
     scalar,
     summary,
@@ -48,7 +55,9 @@ from reconciler.export.fromlive import bundle_from_live, read_for_export
 __all__ = [
     "BINDINGS_FILE",
     "ENV_FILE",
-    "SCHEMA_HINT",
+    "MODELINE",
+    "SCHEMA_COPY",
+    "SCHEMA_NOTE",
     "Bundle",
     "EnvVar",
     "ExportAction",
@@ -58,6 +67,7 @@ __all__ = [
     "bundle_from_live",
     "check_out_dir",
     "file_slug",
+    "manifest_schema_text",
     "ident",
     "read_for_export",
     "render_bundle",

@@ -11,10 +11,9 @@ from reconciler.model import Dependency
 
 BINDINGS_FILE = "bindings.yaml"
 ENV_FILE = ".env.example"
-SCHEMA_HINT = (
-    "# For completion in editors, add this first line (with <path> to reconciler's schemas/):\n"
-    "#   # yaml-language-server: $schema=<path>/schemas/manifest.schema.json\n"
-)
+SCHEMA_COPY = "schemas/manifest.schema.json"  # written next to the manifests
+MODELINE = f"# yaml-language-server: $schema={SCHEMA_COPY}\n"
+SCHEMA_NOTE = f"# Editors check this file against {SCHEMA_COPY} (the line above).\n"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -14,7 +15,9 @@ from reconciler.errors import ReconcilerError
 from reconciler.export.bundle import (
     BINDINGS_FILE,
     ENV_FILE,
-    SCHEMA_HINT,
+    MODELINE,
+    SCHEMA_COPY,
+    SCHEMA_NOTE,
     Bundle,
     EnvVar,
     ExportAction,
@@ -102,14 +105,20 @@ def _env_text(env: Iterable[EnvVar]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def manifest_schema_text() -> str:
+    """reconciler's own manifest schema (package data), copied into every export."""
+    path = resources.files("reconciler").joinpath("schemas", "manifest.schema.json")
+    return path.read_text(encoding="utf-8")
+
+
 def render_bundle(bundle: Bundle) -> dict[str, str]:
     """{path relative to the output directory (posix): text}, in writing order."""
-    header = f"# {bundle.source}\n{SCHEMA_HINT}"
+    header = f"{MODELINE}# {bundle.source}\n{SCHEMA_NOTE}"
     files: dict[str, str] = {}
     by_trigger: dict[str, list[ExportAction]] = {}
     for action in bundle.actions:
         by_trigger.setdefault(action.trigger, []).append(action)
-    stems: set[str] = {"bindings"}
+    stems: set[str] = {"bindings", "schemas"}
     for trigger in sorted(by_trigger):
         stem = _unique(file_slug(trigger), stems)
         taken: set[str] = set()
@@ -135,6 +144,7 @@ def render_bundle(bundle: Bundle) -> dict[str, str]:
         files[BINDINGS_FILE] = header + "\n".join(lines) + "\n"
     files[ENV_FILE] = _env_text(bundle.env)
     files[".gitignore"] = ".env\n"
+    files[SCHEMA_COPY] = manifest_schema_text()
     return files
 
 

@@ -20,7 +20,7 @@ from reconciler.digests import KEY_ENV
 from reconciler.errors import ReconcilerError
 from reconciler.exitcodes import ExitCode
 from reconciler.model import DesiredState, LiveState
-from reconciler.plan.steps import Builder, action_preconditions
+from reconciler.plan.steps import Builder, action_preconditions, deleted_detail
 from reconciler.plan.types import (
     FORMAT_VERSION,
     PRUNE_DISABLED,
@@ -163,7 +163,9 @@ def _orphan(ad: ActionDiff, allow_delete: bool, builder: Builder) -> Change:
     address = f"action.{ad.name}"
     if not allow_delete:
         reason = PRUNE_DISABLED + ("; protected (protect: true)" if ad.protected else "")
-        return Change(address, ("delete",), reason, planned=False)
+        # what --allow-delete would remove, shown like a planned delete
+        gone = {"deleted": deleted_detail(ad.live)} if ad.live is not None else {}
+        return Change(address, ("delete",), reason, gone, planned=False)
     if ad.protected:
         builder.blocked.append(
             f"{address}: protected (protect: true) but no longer in the manifests; put it back, "

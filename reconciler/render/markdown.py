@@ -23,6 +23,7 @@ from reconciler.render.common import (
     attribute_lines,
     code_diff,
     deleted,
+    deleted_lines,
     drifted,
     empty_message,
     planned,
@@ -174,7 +175,10 @@ def _render(plan: Plan, layout: Layout) -> str:
     waiting = unplanned_deletes(plan)
     if waiting:
         out += ["### Not deleted", ""]
-        out += [f"- {_code(c.address)}: {_text(c.reason)}" for c in waiting]
+        for c in waiting:
+            out.append(f"- {_code(c.address)}: {_text(c.reason)}")
+            held = deleted_lines(c.diff.get("deleted")) if level < PER_RESOURCE else []
+            out += [f"  {line}" for line in _fenced(held, "text")] if held else []
         out.append("")
     ignored = unmanaged(plan)
     if ignored:

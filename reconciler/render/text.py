@@ -7,6 +7,7 @@ from reconciler.render.common import (
     LEGEND,
     attribute_lines,
     code_diff,
+    deleted_lines,
     drifted,
     empty_message,
     header,
@@ -80,7 +81,9 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     waiting = unplanned_deletes(plan)
     if waiting:
         out += ["", "Not deleted (prune disabled or protected):"]
-        out += [f"  {c.address}: {c.reason}" for c in waiting]
+        for c in waiting:
+            out.append(f"  {c.address}: {c.reason}")
+            out += [f"    {line}" for line in deleted_lines(c.diff.get("deleted"))]
     drift = drifted(plan)
     if drift:
         out += [

@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parents[2]
 ACTION = REPO / "action.yml"
 GITHUB = REPO / "examples" / "ci" / "github-actions.yml"
 GITLAB = REPO / "examples" / "ci" / "gitlab-ci.yml"
-SELF = "OWNER/auth0-actions-reconciler@COMMIT_SHA"  # the documented placeholder for this tool
+SELF = "./.reconciler-action"  # this tool's action.yml, checked out at the reviewed commit
 PINNED = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$")
 BIN = str(Path(sys.executable).parent)
 
@@ -102,10 +102,10 @@ def pip_installs(path: Path) -> list[list[str]]:
 def test_nothing_is_installed_by_a_bare_package_name() -> None:
     variables = load(GITLAB)["variables"]
     assert pip_installs(ACTION) == [["$GITHUB_ACTION_PATH"]]  # the action's own checkout
-    assert pip_installs(GITLAB) == [["$RECONCILER_SOURCE"]]
-    assert variables["RECONCILER_SOURCE"] == (
-        "https://github.com/OWNER/auth0-actions-reconciler/archive/COMMIT_SHA.tar.gz"
-    )
+    assert pip_installs(GITLAB) == [
+        ["https://github.com/$RECONCILER_REPOSITORY/archive/$RECONCILER_SHA.tar.gz"]
+    ]
+    assert (variables["RECONCILER_REPOSITORY"], variables["RECONCILER_SHA"]) == ("", "")
     assert pip_installs(GITHUB) == []  # the workflow installs through the action only
     # the retired bare name appears nowhere
     for path in (ACTION, GITHUB, GITLAB):
@@ -126,6 +126,85 @@ def test_third_party_actions_are_pinned_by_commit_sha() -> None:
         if re.search(r"uses: actions/[a-z-]+@", line):
             assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line
     assert re.fullmatch(r"python:\d+\.\d+\.\d+-slim-bookworm", load(GITLAB)["default"]["image"])
+
+
+# ---- the reconciler pin: one place, checked before use, no placeholder that half-works --------
+
+PIN_ERROR = (
+    "set RECONCILER_REPOSITORY (owner/name) and RECONCILER_SHA (the full 40-hex commit SHA of "
+    "the reconciler release you reviewed)"
+)
+GOOD_PIN = {"RECONCILER_REPOSITORY": "acme/auth0-actions-reconciler", "RECONCILER_SHA": "0" * 40}
+BAD_PINS = [
+    {"RECONCILER_REPOSITORY": "", "RECONCILER_SHA": ""},  # as the examples ship
+    {"RECONCILER_REPOSITORY": "OWNER/auth0-actions-reconciler", "RECONCILER_SHA": "COMMIT_SHA"},
+    {**GOOD_PIN, "RECONCILER_SHA": "v1.2.0"},  # a tag moves: a commit SHA only
+    {**GOOD_PIN, "RECONCILER_SHA": "0" * 39},
+    {**GOOD_PIN, "RECONCILER_SHA": "0" * 40 + "\n" + "1" * 40},
+    {**GOOD_PIN, "RECONCILER_REPOSITORY": "auth0-actions-reconciler"},
+]
+
+
+def run_pin_check(script: str, pin: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # POSIX sh: GitLab's image may run it with sh, GitHub with bash -e
+        ["sh", "-e", "-c", script],
+        env={"PATH": os.environ["PATH"], **pin},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_github_example_takes_the_reconciler_pin_from_env_and_checks_it_first() -> None:
+    workflow = load(GITHUB)
+    assert (workflow["env"]["RECONCILER_REPOSITORY"], workflow["env"]["RECONCILER_SHA"]) == ("", "")
+    jobs = [job for job in workflow["jobs"].values() if SELF in uses_of(job)]
+    assert len(jobs) == len(workflow["jobs"]) == 4
+    for job in jobs:
+        steps = job["steps"]
+        at = [s.get("uses") for s in steps].index(SELF)
+        check, fetch = steps[at - 2], steps[at - 1]
+        assert fetch["uses"].startswith("actions/checkout@")
+        assert fetch["with"] == {
+            "repository": "${{ env.RECONCILER_REPOSITORY }}",
+            "ref": "${{ env.RECONCILER_SHA }}",
+            "path": ".reconciler-action",
+            "persist-credentials": False,
+        }
+        assert check["run"] == steps_check_script(workflow)
+    script = steps_check_script(workflow)
+    for pin in BAD_PINS:
+        proc = run_pin_check(script, pin)
+        assert proc.returncode == 1, pin
+        assert proc.stdout.startswith("::error::" + PIN_ERROR), pin
+    assert run_pin_check(script, GOOD_PIN).returncode == 0
+    assert "OWNER" not in GITHUB.read_text()
+    assert "COMMIT_SHA" not in GITHUB.read_text()
+
+
+def uses_of(job: dict[str, Any]) -> list[str]:
+    return [str(s["uses"]) for s in job["steps"] if "uses" in s]
+
+
+def steps_check_script(workflow: dict[str, Any]) -> str:
+    step = next(
+        s for s in workflow["jobs"]["plan-pr"]["steps"] if "RECONCILER_SHA" in s.get("run", "")
+    )
+    return str(step["run"])
+
+
+def test_gitlab_example_checks_the_reconciler_pin_before_installing() -> None:
+    check, install = load(GITLAB)["default"]["before_script"]
+    assert "pip install" in install
+    assert "pip" not in check
+    for pin in BAD_PINS:
+        proc = run_pin_check(check, pin)
+        assert proc.returncode == 1, pin
+        assert proc.stderr.startswith(PIN_ERROR), pin
+    assert run_pin_check(check, GOOD_PIN).returncode == 0
+    assert "OWNER" not in GITLAB.read_text()
+    assert "COMMIT_SHA" not in GITLAB.read_text()
 
 
 # ---- action.yml's shell step, run as the GitHub runner runs `shell: bash` ----------------------
@@ -248,18 +327,21 @@ const context = { repo: { owner: "o", repo: "r" }, issue: { number: 7 } };
 """
 
 
-def sticky(comments: list[dict[str, Any]], key: str, tmp: Path) -> list[list[Any]]:
+def sticky(
+    comments: list[dict[str, Any]], key: str, tmp: Path, text: str | None = None
+) -> list[list[Any]]:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not on PATH (the github-script step is JavaScript)")
     body = tmp / "plan.md"
-    body.write_text("<!-- reconciler {} -->\nthe plan\n")
+    body.write_text("<!-- reconciler {} -->\nthe plan\n" if text is None else text)
     env = {
         **os.environ,
         "COMMENTS": json.dumps(comments),
         "BODY_FILE": str(body),
         "STICKY_KEY": key,
         "COMMENT_AUTHOR": "github-actions[bot]",
+        "MAX_CHARS": str(load(ACTION)["inputs"]["max-chars"]["default"]),
     }
     script = tmp / "sticky.js"
     script.write_text(NODE_HARNESS.replace("SCRIPT", github_script()))
@@ -288,6 +370,43 @@ def test_github_sticky_comment_is_found_by_marker_and_author(tmp_path: Path) -> 
     assert sticky(comments, "dev", tmp_path)[1:] == [["create", 7, dev]]
     # a marker in someone else's comment does not make it ours
     assert sticky(comments[:1], "production", tmp_path)[1:] == [["create", 7, body]]
+
+
+def test_the_posted_comment_of_a_huge_plan_fits_githubs_limit(
+    ci: dict[str, Any], tmp_path: Path
+) -> None:
+    root = ci["root"]
+
+    def code(word: str) -> str:
+        claims = "".join(
+            f"  api.idToken.setCustomClaim('c{i}', '{word * 40}');\n" for i in range(40)
+        )
+        return f"exports.onExecutePostLogin = async (event, api) => {{\n{claims}}};\n"
+
+    entries, trigger = [], [{"id": "post-login", "version": "v3"}]
+    # 80 live actions whose every code line changes: ~300,000 characters of diff in full
+    ci["main"].seed(
+        [{"name": f"huge-{n}", "supported_triggers": trigger, "code": code("a")} for n in range(80)]
+    )
+    for n in range(80):
+        (root / "actions" / f"huge-{n}.js").write_text(code("b"))
+        entries.append(f"  - name: huge-{n}\n    trigger: post-login\n    code: huge-{n}.js\n")
+    (root / "actions" / "huge.yaml").write_text("actions:\n" + "".join(entries))
+    code, out = run_action({"root": "actions"}, root, tmp_path / "huge")
+    assert (code, out["exitcode"]) == (0, "2"), out["stderr"]
+    text = Path(out["body"]).read_text()
+    assert len(text) <= 65536 - 512 + 1  # plan --max-chars 65024, and echo's newline
+    assert "to fit the comment limit of 65,024 characters" in text  # it did have to shrink
+    # the longest marker the comment step can make still leaves the comment within 65,536
+    (_, call) = sticky([], "prod--" * 100, tmp_path, text)
+    assert call[0] == "create"
+    assert call[2].startswith("<!-- reconciler-sticky: prod- -prod")
+    assert len(call[2]) <= 65536
+    # a body too long for the limit (a failure listing very many errors) is cut at a line
+    (_, call) = sticky([], "prod", tmp_path, "an error line\n" * 6000)
+    assert len(call[2]) <= 65536
+    assert call[2].endswith("\n\n_Cut to fit the comment limit; the job summary has all of it._\n")
+    assert "an error line\n\n_Cut" in call[2]
 
 
 # ---- the sticky note: GitLab (the example's shell, curl and jq, against a fake API) -----------

@@ -181,6 +181,14 @@ def test_help_examples_are_printed_as_written(args: list[str]) -> None:
     assert not [line for line in lines if line.rstrip() != line]  # no stray trailing spaces
 
 
+def test_help_lists_every_exit_code_including_130() -> None:
+    lines = console(["--help"]).stdout.splitlines()
+    start = lines.index("  Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode),")
+    assert lines[start + 1] == "    3 blocked by a guard, 130 interrupted (Ctrl-C)."
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "| 130 | interrupted (Ctrl-C); at the apply prompt nothing was written |" in readme
+
+
 @pytest.mark.emulator(latency_ms=3000)
 def test_ctrl_c_while_planning_exits_130_without_a_traceback(emu: Emulator, workdir: Path) -> None:
     env = {

@@ -19,10 +19,11 @@ YAML_EXPORT = FIXTURES / "deploy-cli-yaml" / "tenant.yaml"
 DIR_EXPORT = FIXTURES / "deploy-cli-directory"
 LITERAL = "literal-denylist-token-0001"  # the literal secret value in the YAML fixture
 HEADER = (
+    "# yaml-language-server: $schema=schemas/manifest.schema.json\n"
     "# Converted from the auth0-deploy-cli export tenant.yaml by `reconciler import-deploy-cli`.\n"
-    "# For completion in editors, add this first line (with <path> to reconciler's schemas/):\n"
-    "#   # yaml-language-server: $schema=<path>/schemas/manifest.schema.json\n"
+    "# Editors check this file against schemas/manifest.schema.json (the line above).\n"
 )
+SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "manifest.schema.json"
 LOGIN_CODE = "exports.onExecutePostLogin = async (event, api) => {};\n"
 
 
@@ -108,6 +109,7 @@ def test_yaml_export_exact_output() -> None:
             "PROFILE_URL=\n"
         ),
         ".gitignore": ".env\n",
+        "schemas/manifest.schema.json": SCHEMA.read_text(encoding="utf-8"),
     }
     assert bundle.warnings == (
         "not converted (reconciler manages actions only): clients, tenant",
@@ -159,7 +161,7 @@ def test_literal_secret_values_are_never_written_or_printed(run_cli: Cli, tmp_pa
         "copied; set BLOCK_BAD_IPS_DENYLIST_TOKEN in .env",
     ]
     assert stdout.splitlines()[0] == (
-        f"wrote 3 actions, 6 binding lists and 4 variables to {out} (8 files)"
+        f"wrote 3 actions, 6 binding lists and 4 variables to {out} (9 files)"
     )
 
 
@@ -319,7 +321,7 @@ def test_refuses_a_non_empty_out_dir_unless_forced(run_cli: Cli, tmp_path: Path)
     (out / "post-login.yaml").write_text("stale")
     code, _, _ = run_cli("import-deploy-cli", str(DIR_EXPORT), "--out", str(out), "--force")
     assert code == 0
-    assert (out / "post-login.yaml").read_text().startswith("# Converted from")
+    assert (out / "post-login.yaml").read_text().splitlines()[1].startswith("# Converted from")
 
 
 def test_copied_fixture_keeps_converting(tmp_path: Path) -> None:

@@ -28,9 +28,9 @@ from reconciler.model import (
 from reconciler.trailer import with_trailer
 
 HEADER = (
+    "# yaml-language-server: $schema=schemas/manifest.schema.json\n"
     "# Exported from tenant acme.eu.auth0.com by `reconciler export`.\n"
-    "# For completion in editors, add this first line (with <path> to reconciler's schemas/):\n"
-    "#   # yaml-language-server: $schema=<path>/schemas/manifest.schema.json\n"
+    "# Editors check this file against schemas/manifest.schema.json (the line above).\n"
 )
 ENRICH = "exports.onExecutePostLogin = async (event, api) => {};\n"
 
@@ -133,6 +133,7 @@ def test_render_exact_files() -> None:
         "bindings.yaml",
         ".env.example",
         ".gitignore",
+        "schemas/manifest.schema.json",
     ]
     assert files["post-login/enrich-token.js"] == ENRICH
     assert files["custom-token-exchange.yaml"] == HEADER + (

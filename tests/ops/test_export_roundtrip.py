@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reconciler.manifest import load_manifests, parse_var_file
+from tests.ops.test_schema_modeline import assert_manifests_load_their_schema
 from tests.support import Api
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -104,7 +105,9 @@ def test_export_then_plan_shows_only_adoption(
         "post-login/block-ips-2.js",
         "post-login/block-ips.js",
         "post-login/enrich-token.js",
+        "schemas/manifest.schema.json",  # the modeline's target: editors resolve it offline
     ]
+    assert_manifests_load_their_schema(out)
     assert (out / "post-login/enrich-token.js").read_text() == LOGIN.format("enrich")
     env_names = [
         line.split("=")[0]
