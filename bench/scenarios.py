@@ -305,6 +305,9 @@ def reconciler_env() -> dict[str, str]:
     env[SECRET_VAR] = SECRET_VALUE
     env.pop("AUTH0_DOMAIN", None)
     env["NO_COLOR"] = "1"
+    # An installed reconciler has its bytecode compiled (pip does it); this checkout would be
+    # compiled again on every run if the sandbox's "don't write bytecode" were passed on.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -91,7 +91,7 @@ Examples:
 
 \b
 Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode),
-  3 blocked by a guard, 130 interrupted (Ctrl-C).
+  3 blocked by a guard, 70 a bug (crash report written), 130 interrupted (Ctrl-C).
 """
 
 

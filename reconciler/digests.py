@@ -24,6 +24,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 KEY_ENV = "RECONCILER_DIGEST_KEY"
 PBKDF2 = "pbkdf2-sha256"
@@ -63,19 +64,26 @@ class Scheme:
         return f"{self.name}${self.params}"
 
     def hash(self, value: str, salt: bytes, secret: str) -> str:
-        data, salted = value.encode("utf-8"), salt + secret.encode("utf-8")
-        if self.name == HMAC:
-            assert self.key is not None
-            mac = hmac.new(self.key, salted + b"\0" + data, hashlib.sha256)
-            return b64(mac.digest()[:HASH_BYTES])
-        if self.name == SCRYPT:
-            n, r, p = (int(x) for x in _SCRYPT_PARAMS.findall(self.params)[0])
-            raw = hashlib.scrypt(
-                data, salt=salted, n=n, r=r, p=p, maxmem=2 * _MAX_SCRYPT_MEMORY, dklen=HASH_BYTES
-            )
-            return b64(raw)
-        raw = hashlib.pbkdf2_hmac("sha256", data, salted, int(self.params), HASH_BYTES)
+        return _hash(self.name, self.params, self.key, value, salt, secret)
+
+
+# One process plans twice (before applying and the verifying re-read) and writes digests it
+# then reads back: the same (scheme, value, salt) comes up again and scrypt costs ~2-3 ms a time.
+# The cache lives only in this process's memory, where the secret values already are.
+@lru_cache(maxsize=4096)
+def _hash(name: str, params: str, key: bytes | None, value: str, salt: bytes, secret: str) -> str:
+    data, salted = value.encode("utf-8"), salt + secret.encode("utf-8")
+    if name == HMAC:
+        assert key is not None
+        mac = hmac.new(key, salted + b"\0" + data, hashlib.sha256)
+        return b64(mac.digest()[:HASH_BYTES])
+    if name == SCRYPT:
+        n, r, p = (int(x) for x in _SCRYPT_PARAMS.findall(params)[0])
+        raw = hashlib.scrypt(
+            data, salt=salted, n=n, r=r, p=p, maxmem=2 * _MAX_SCRYPT_MEMORY, dklen=HASH_BYTES
+        )
         return b64(raw)
+    return b64(hashlib.pbkdf2_hmac("sha256", data, salted, int(params), HASH_BYTES))
 
 
 def pbkdf2(iterations: int) -> Scheme:

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from reconciler.apply import (
     Applier,
@@ -19,6 +20,7 @@ from reconciler.apply import (
     stale_resources,
     underived_step,
 )
+from reconciler.apply.executor import LATE_PHASES
 from reconciler.auth0.live import read_live
 from reconciler.auth0.tenant import TenantSession
 from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
@@ -50,12 +52,36 @@ def load_desired(
 
 
 def read_tenant(
-    session: TenantSession, desired: DesiredState, known_triggers: Sequence[Trigger] | None = None
+    session: TenantSession,
+    desired: DesiredState,
+    known_triggers: Sequence[Trigger] | None = None,
+    on_raw_actions: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> LiveState:
     owned = [b.trigger for b in desired.bindings]
     return read_live(
-        session.client, tenant=session.name, owned_triggers=owned, known_triggers=known_triggers
+        session.client,
+        tenant=session.name,
+        owned_triggers=owned,
+        known_triggers=known_triggers,
+        on_raw_actions=on_raw_actions,
     )
+
+
+class VerifyRead:
+    """The deploy wait's action list read as the whole verifying re-read (actions and bindings
+    at once): when the deploys are the apply's last writes, the read that sees them deployed
+    is the state to verify, which saves a round trip after the last deploy."""
+
+    def __init__(
+        self, session: TenantSession, desired: DesiredState, known: Sequence[Trigger] | None
+    ):
+        self.session, self.desired, self.known = session, desired, known
+        self.live: LiveState | None = None
+
+    def __call__(self) -> list[dict[str, Any]]:
+        raw: list[dict[str, Any]] = []
+        self.live = read_tenant(self.session, self.desired, self.known, raw.extend)
+        return raw
 
 
 def revalidate(
@@ -172,9 +198,13 @@ def execute(
         applier = Applier(
             client, plan, desired, parallelism=parallelism, journal=journal, on_result=on_result
         )
+        last = {s.kind for s in plan.steps} & {k for kinds in LATE_PHASES for k in kinds}
+        verify_read = VerifyRead(session, desired, known_triggers)
+        if verify and not last:  # no rebind or delete after the deploys
+            applier.deploy_lister = verify_read
         result = ApplyResult(results=applier.run())
         if verify:
-            live = read_tenant(session, desired, known_triggers)
+            live = verify_read.live or read_tenant(session, desired, known_triggers)
             fresh = make_plan(desired, live, options=options)
             # What this apply changed must now match; anything else that differs was changed
             # by another writer meanwhile (a concurrent apply) and is reported, not failed.

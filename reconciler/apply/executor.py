@@ -67,6 +67,8 @@ class Applier:
         self.ids: dict[str, str] = {}  # action name -> id (live, or created in this run)
         self.deploy_with_create: set[str] = set()
         self.last_write = time.monotonic()
+        # how the deploy wait reads the action list (execute() makes it the verifying re-read)
+        self.deploy_lister: Callable[[], list[Json]] | None = None
         for step in plan.steps:
             name, action_id = step.payload.get("name"), step.payload.get("action_id")
             if isinstance(name, str) and isinstance(action_id, str):
@@ -251,7 +253,13 @@ class Applier:
             aid: waits.check_deployed(str(v["id"]), waits.version_number(v))
             for aid, (_, v, _) in versions.items()
         }
-        outcomes = waits.poll(self.client, checks, timeout=self.build_timeout, sleep=self.sleep)
+        outcomes = waits.poll(
+            self.client,
+            checks,
+            timeout=self.build_timeout,
+            sleep=self.sleep,
+            lister=self.deploy_lister,
+        )
         for action_id, (step, _, started) in versions.items():
             ok, message = outcomes[action_id]
             self._record(step, OK if ok else FAILED, time.monotonic() - started, message)

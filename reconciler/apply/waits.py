@@ -116,8 +116,10 @@ def poll(
     first_delay: float = 0.0,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    lister: Callable[[], list[Json]] | None = None,
 ) -> dict[str, tuple[bool, str]]:
-    """Wait until every awaited action id has an outcome; returns id -> (ok, message)."""
+    """Wait until every awaited action id has an outcome; returns id -> (ok, message).
+    `lister`: how to read the action list (default `client.list_actions`)."""
     outcomes: dict[str, tuple[bool, str]] = {}
     pending = dict(checks)
     deadline = clock() + timeout
@@ -125,7 +127,7 @@ def poll(
         sleep(first_delay)
     rounds = 0
     while pending:
-        by_id = {a.get("id"): a for a in client.list_actions()}
+        by_id = {a.get("id"): a for a in (lister or client.list_actions)()}
         for action_id, check in list(pending.items()):
             obj = by_id.get(action_id)
             outcome = check(obj) if obj is not None else (False, "the action disappeared")

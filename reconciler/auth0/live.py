@@ -10,7 +10,7 @@ limiter paces them all. Entity-bound triggers' bindings are never read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
@@ -208,8 +208,10 @@ def read_live(
     owned_triggers: Iterable[str] = (),
     catalogue_triggers: Sequence[Trigger] = BUILTIN_TRIGGERS,
     known_triggers: Sequence[Trigger] | None = None,
+    on_raw_actions: Callable[[list[Json]], None] | None = None,
 ) -> LiveState:
-    """The tenant as a LiveState. `owned_triggers`: trigger ids listed under `bindings:` in the
+    """The tenant as a LiveState (`on_raw_actions` is given the action list as read).
+    `owned_triggers`: trigger ids listed under `bindings:` in the
     manifests; `catalogue_triggers`: the policy source for trigger ids the tenant does not list;
     `known_triggers`: the tenant's catalogue from an earlier read in the same run (it does not
     change while we write actions), which saves the `GET /actions/triggers`."""
@@ -223,7 +225,10 @@ def read_live(
             triggers = tuple(known_triggers or ())
         else:
             triggers = tuple(to_trigger(t) for t in triggers_f.result())
-        actions = sorted((to_action(a) for a in actions_f.result()), key=lambda a: (a.name, a.id))
+        raw_actions = actions_f.result()
+        if on_raw_actions is not None:
+            on_raw_actions(raw_actions)
+        actions = sorted((to_action(a) for a in raw_actions), key=lambda a: (a.name, a.id))
         wanted = triggers_to_read(triggers, actions, owned, catalogue_triggers)
         late = {t: pool.submit(_bindings, client, t) for t in wanted if t not in early}
         bindings = [name_bindings((early.get(t) or late[t]).result(), actions) for t in wanted]

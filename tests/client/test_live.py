@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.live import read_live, to_action, triggers_to_read
 from reconciler.catalogue import BUILTIN_TRIGGERS
@@ -137,6 +139,7 @@ def test_unknown_and_entity_bound_triggers_are_never_read() -> None:
     ) == ["post-login"]
 
 
+@pytest.mark.slow
 def test_full_read_survives_faults_at_a_free_tenant_rate(
     tmp_path: Path,
     make_emulator: Callable[..., Emulator],

@@ -81,6 +81,32 @@ def test_changed_code_dependency_and_runtime_are_updated_and_deployed(
     assert action["deployed_version"]["number"] == 2
 
 
+def test_the_deploy_wait_read_is_the_verifying_reread(
+    cli: Cli, root: Path, emu: Emulator, api: Api
+) -> None:
+    """After the last deploy one read of the actions (with the owned bindings alongside) both
+    sees the deploy done and is the state the verify re-plans from (issue 16): no second
+    action list. The old apply polled once and then read the actions again."""
+    converge(cli, root)
+    js = root / "login" / "enrich-token.js"
+    js.write_text(js.read_text() + "\n// one more line\n")
+    emu.clear_log()
+    code, out, err = cli("apply", str(root), "--auto-approve")
+    assert code == 0, out + err
+    assert "verify" not in err
+    calls = [f"{r.method} {r.path.split('?')[0]}" for r in emu.request_log]
+    last_deploy = max(i for i, c in enumerate(calls) if c.endswith("/deploy"))
+    after = calls[last_deploy + 1 :]
+    assert after.count("GET /api/v2/actions/actions") == 1, after
+    bindings = [c for c in after if c != "GET /api/v2/actions/actions"]
+    assert "GET /api/v2/actions/triggers/post-login/bindings" in bindings
+    assert all(re.fullmatch(r"GET /api/v2/actions/triggers/[a-z-]+/bindings", c) for c in bindings)
+    assert len(set(bindings)) == len(bindings), after
+    assert "// one more line" in api.actions()["enrich-token"]["deployed_version"]["code"]
+    code, out, _ = cli("plan", str(root), "--detailed-exitcode")
+    assert code == 0, out
+
+
 def test_secret_value_change_is_shown_by_name_and_pushed(
     cli: Cli, root: Path, monkeypatch: pytest.MonkeyPatch, api: Api
 ) -> None:

@@ -77,6 +77,7 @@ def test_two_applies_of_the_same_manifests_converge_once(
     assert all(1 <= n <= 2 for n in version_counts(api).values()), version_counts(api)
 
 
+@pytest.mark.slow
 def test_a_saved_plan_applied_twice_at_once_is_applied_once(
     cli: Cli, api: Api, emu: Emulator, tmp_path: Path
 ) -> None:
@@ -105,6 +106,7 @@ def test_a_saved_plan_applied_twice_at_once_is_applied_once(
     }
 
 
+@pytest.mark.slow
 def test_two_changes_to_different_actions_both_land(
     cli: Cli, api: Api, emu: Emulator, tmp_path: Path
 ) -> None:
@@ -158,6 +160,7 @@ def test_a_plan_made_before_another_apply_is_refused(
     assert cli("plan", str(first), "--detailed-exitcode")[0] == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("offset", [0.0, 0.3])
 def test_conflicting_changes_at_once_end_as_one_of_them(
     cli: Cli, api: Api, emu: Emulator, tmp_path: Path, offset: float

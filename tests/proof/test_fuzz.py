@@ -219,6 +219,7 @@ def manifest_trees(draw: st.DrawFn) -> list[tuple[str, bytes]]:
     return files
 
 
+@pytest.mark.slow
 @FUZZ
 @given(manifest_trees(), st.booleans())
 def test_loader_on_generated_manifests_only_raises_manifest_error(
@@ -436,6 +437,7 @@ token = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     replies(token),
