@@ -20,6 +20,7 @@ from reconciler.apply.results import FAILED, OK, SKIPPED, StepResult
 from reconciler.apply.twin import is_twin
 from reconciler.auth0.client import Auth0Client
 from reconciler.errors import ApiError, ReconcilerError
+from reconciler.interrupts import quiet_thread
 from reconciler.model import DesiredState
 from reconciler.plan import Plan, Step
 
@@ -99,7 +100,7 @@ class Applier:
             "rebind": self._rebind,
             "delete": self._delete,
         }
-        with ThreadPoolExecutor(max_workers=self.parallelism, thread_name_prefix="apply") as pool:
+        with ThreadPoolExecutor(self.parallelism, "apply", quiet_thread) as pool:
             for future in [pool.submit(self._run_one, s, handlers[s.kind]) for s in steps]:
                 future.result()
 
@@ -247,7 +248,7 @@ class Applier:
 
         if not steps:
             return
-        with ThreadPoolExecutor(max_workers=self.parallelism, thread_name_prefix="deploy") as pool:
+        with ThreadPoolExecutor(self.parallelism, "deploy", quiet_thread) as pool:
             list(pool.map(deploy, steps))
         checks = {
             aid: waits.check_deployed(str(v["id"]), waits.version_number(v))

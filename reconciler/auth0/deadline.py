@@ -22,6 +22,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from reconciler.interrupts import quiet_thread
+
 _local = threading.local()
 
 
@@ -81,6 +83,7 @@ class _Watchdog:
                 self._cond.notify()
 
     def _run(self) -> None:
+        quiet_thread()
         while True:
             with self._cond:
                 while not self._heap:

@@ -19,6 +19,7 @@ from reconciler.auth0 import errormap
 from reconciler.auth0.client import Auth0Client
 from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
 from reconciler.errors import ApiError
+from reconciler.interrupts import quiet_thread
 from reconciler.model import (
     BuildError,
     Dependency,
@@ -216,7 +217,7 @@ def read_live(
     `known_triggers`: the tenant's catalogue from an earlier read in the same run (it does not
     change while we write actions), which saves the `GET /actions/triggers`."""
     owned = tuple(owned_triggers)
-    with ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix="live") as pool:
+    with ThreadPoolExecutor(MAX_WORKERS, "live", quiet_thread) as pool:
         client.authenticate()  # one token before fanning out, not one per thread
         triggers_f = None if known_triggers is not None else pool.submit(client.list_triggers)
         actions_f = pool.submit(client.list_actions)

@@ -29,6 +29,7 @@ from reconciler.commands.targets import Target, env_option, open_target, resolve
 from reconciler.errors import GuardError, Interrupted, ReconcilerError
 from reconciler.escaping import terminal
 from reconciler.exitcodes import ExitCode, combine
+from reconciler.interrupts import quiet_thread, read_line
 from reconciler.plan import Plan, PlanOptions
 from reconciler.rootdir import DefaultRoot
 from reconciler.workflow import check_saved_plan, execute, load_desired, plan_tenant
@@ -80,7 +81,7 @@ def confirm(tenant: str, auto_approve: bool) -> None:
     output.echo(f"Apply this plan to tenant {tenant}?\n  Only 'yes' will be accepted to approve.\n")
     try:  # the prompt is printed inside: a Ctrl-C as soon as it shows is caught here
         output.echo("  Enter a value: ", nl=False)
-        answer = sys.stdin.readline(64)
+        answer = read_line(64)
     except KeyboardInterrupt:
         output.echo()
         raise Interrupted("interrupted at the prompt; nothing was changed") from None
@@ -173,7 +174,7 @@ def apply_all(targets: list[Target], s: Settings) -> ExitCode:
             return exc.exit_code
 
     if s.auto_approve or s.plan_file:
-        with ThreadPoolExecutor(max_workers=min(8, len(targets))) as pool:
+        with ThreadPoolExecutor(min(8, len(targets)), "env", quiet_thread) as pool:
             codes = list(pool.map(one, targets))
     else:
         codes = [one(t) for t in targets]

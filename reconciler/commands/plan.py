@@ -27,6 +27,7 @@ from reconciler.commands.options import TenantArgs, tenant_options
 from reconciler.commands.targets import Target, env_option, open_target, resolve_targets
 from reconciler.errors import ReconcilerError
 from reconciler.exitcodes import ExitCode, combine
+from reconciler.interrupts import quiet_thread
 from reconciler.masking import mask
 from reconciler.plan import Plan, PlanOptions, exit_code
 from reconciler.render import (
@@ -127,7 +128,7 @@ def plan_all(root: str, targets: list[Target], options: PlanOptions) -> list[Out
         except ReconcilerError as exc:
             return Outcome(target, error=exc)
 
-    with ThreadPoolExecutor(max_workers=min(8, len(targets)), thread_name_prefix="env") as pool:
+    with ThreadPoolExecutor(min(8, len(targets)), "env", quiet_thread) as pool:
         return list(pool.map(one, targets))
 
 

@@ -22,6 +22,7 @@ from reconciler.emulator.seed import normalise_loaded, seed_action
 from reconciler.emulator.tenant import Tenant
 from reconciler.emulator.tls import make_certificate, server_context
 from reconciler.errors import ReconcilerError
+from reconciler.interrupts import quiet_thread
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -93,12 +94,15 @@ class Emulator:
         self.url = f"{'https' if cfg.tls else 'http'}://{self.domain}"
         self.app.base_url, self.app.domain = self.url, self.domain
         self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.02},  # shutdown() waits up to one poll interval
+            target=self._serve,
             name="reconciler-emulator",
             daemon=True,
         )
         self._stopped = False
+
+    def _serve(self) -> None:
+        quiet_thread()  # its request threads inherit the mask: Ctrl-C goes to the main thread
+        self._server.serve_forever(poll_interval=0.02)  # shutdown() waits one poll interval
 
     # ---------------------------------------------------------------- lifecycle
 
