@@ -87,3 +87,7 @@ class ApiError(ReconcilerError):
         if hint:
             text += f"; hint: {hint}"
         super().__init__(text)
+
+
+class StepFailed(ReconcilerError):
+    """An apply step could not be carried out; the message is shown to the operator."""

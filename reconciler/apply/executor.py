@@ -15,11 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from reconciler.apply import waits
+from reconciler.apply.bodies import action_names, write_body
 from reconciler.apply.journal import Journal
 from reconciler.apply.results import FAILED, OK, SKIPPED, StepResult
 from reconciler.apply.twin import is_twin
 from reconciler.auth0.client import Auth0Client
-from reconciler.errors import ApiError, ReconcilerError
+from reconciler.errors import ApiError, ReconcilerError, StepFailed
 from reconciler.interrupts import quiet_thread
 from reconciler.model import DesiredState
 from reconciler.plan import Plan, Step
@@ -31,11 +32,6 @@ NOT_DEPLOYED = "not been deployed yet"
 #: Auth0 builds take about 1-10 s (reference §4.1): the first build poll waits until one build
 #: (waits.EXPECTED_BUILD_S) after the last write, since polling sooner only costs requests.
 NOT_BUILT = "must be in the 'built' state"
-WRITE_FIELDS = ("name", "supported_triggers", "code", "runtime", "dependencies", "deploy")
-
-
-class StepFailed(ReconcilerError):
-    """A step could not be carried out; the message is shown to the operator."""
 
 
 class Applier:
@@ -120,7 +116,7 @@ class Applier:
 
     def _blocker(self, step: Step) -> str | None:
         """Why a step cannot run: a dependency that failed or was skipped."""
-        names = _action_names(step)
+        names = action_names(step)
         for dep in step.depends_on:
             if dep == "wait_build":
                 bad = sorted(n for n in names if n in self.failed_actions)
@@ -157,25 +153,8 @@ class Applier:
 
     # ------------------------------------------------------------------ writes
 
-    def _secrets(self, name: str, refs: Any) -> list[Json]:
-        action = self.desired.action(name)
-        if action is None:
-            raise StepFailed(f"{name} is not in the manifests any more")
-        values = {s.name: s.value for s in action.secrets}
-        body: list[Json] = []
-        for ref in refs:
-            value = values.get(ref["name"])
-            if value is None:
-                raise StepFailed(f"secret {ref['name']} of {name} has no value (${ref['var']})")
-            body.append({"name": ref["name"], "value": value.reveal()})
-        return body
-
     def _body(self, step: Step) -> Json:
-        payload = step.payload
-        body = {k: payload[k] for k in WRITE_FIELDS if k in payload}
-        if "secrets" in payload:
-            body["secrets"] = self._secrets(str(payload["name"]), payload["secrets"])
-        return body
+        return write_body(step, self.desired)
 
     def _create(self, step: Step) -> str:
         name = str(step.payload["name"])
@@ -319,12 +298,3 @@ class Applier:
                 ) from None
             raise
         return "deleted"
-
-
-def _action_names(step: Step) -> list[str]:
-    if step.kind == "rebind":
-        return [str(e["action"]) for e in step.payload.get("bindings", [])]
-    if step.kind == "wait_build":
-        return [str(n) for n in step.payload.get("actions", [])]
-    name = step.payload.get("name")
-    return [name] if isinstance(name, str) else []

@@ -175,9 +175,13 @@ class Engine:
             return None, self.policy.backoff(tries) if retry else None, error, failure.sent
         self._answered = True
         self.stats.sent(method, str(reply.status), throttled=throttled)
-        if path != TOKEN_PATH:  # the token's headers describe the Authentication API's bucket
+        if path != TOKEN_PATH:
             self._observe(reply, seq)
             self._calibrated.set()
+        else:  # on Auth0 these headers describe the Authentication API's bucket: bound only
+            remaining = header_int(reply.headers, "x-ratelimit-remaining")
+            if remaining is not None:
+                self.bucket.bound(remaining)
         return self._judge(method, path, reply, tries)
 
     def _retry_failure(self, kind: str, tries: int) -> bool:

@@ -212,6 +212,15 @@ class TenantPacer:
                     level = min(float(self._burst()), self._tokens + 1.0)
                     self._promise = (reset, level)
 
+    def bound(self, remaining: int) -> None:
+        """An answer from another bucket (the token endpoint's) that says only `remaining`
+        requests are left: start no larger a burst than that, and learn nothing else from it.
+        On Auth0 that bucket is the larger one, so this only matters where the two are one (a
+        new run right after another drained a shared bucket, as on the emulator)."""
+        with self._lock:
+            self._refill(self._clock())
+            self._tokens = min(self._tokens, float(max(0, remaining)))
+
     def penalise(self, until: float | None = None) -> None:
         """A 429: slow down by a quarter, empty the bucket, wait for `until` if it is near."""
         with self._lock:

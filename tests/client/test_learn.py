@@ -122,6 +122,15 @@ def test_the_token_request_passes_the_cap_only() -> None:
     assert p.ticket(api=True)[1] == 1
 
 
+def test_a_token_answer_only_bounds_the_first_burst() -> None:
+    p, _ = pacer()
+    p.bound(1)  # the token endpoint said 1 left: start with at most that, learn no limit
+    assert p.state() == BucketState(8.0, 8, 1.0)
+    p.bound(50)  # a larger bucket never raises what we assume
+    assert p.state() == BucketState(8.0, 8, 1.0)
+    assert [p.ticket()[0] for _ in range(2)] == [0.0, pytest.approx(0.125)]
+
+
 def _hammer(client: Auth0Client, requests: int) -> float:
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=4) as pool:
