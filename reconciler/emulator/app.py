@@ -73,13 +73,14 @@ class EmulatorApp:
             time.sleep(cfg.latency_ms / 1000)
         is_api = request.path.startswith(API + "/") or request.path == API
         fault = self.faults.decide(request.method, request.path, api=is_api)
-        if fault == "slow":
-            time.sleep(cfg.slow_ms / 1000)
-        elif fault == "drop":
+        if fault == "drop":
             self._drop(request)
         elif fault in FAULT_BODIES:
             return self._with_limits(self._error(FAULT_BODIES[fault]), None)
+        # the bucket counts a request when it arrives, as Auth0's does; a slow one is slow after
         decision = self.bucket.take() if is_api else self.bucket.peek()
+        if fault == "slow":
+            time.sleep(cfg.slow_ms / 1000)
         if not decision.allowed:
             response = self._error(FAULT_BODIES["429"])
         elif request.path == "/oauth/token" and request.method == "POST":
