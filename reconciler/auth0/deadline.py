@@ -133,6 +133,8 @@ def _forget(conn: Any) -> None:
 
 
 class _HTTPConnection(HTTPConnection):
+    """A connection whose socket the deadline watchdog can shut down (the TLS one too)."""
+
     def _new_conn(self) -> socket.socket:
         return _watch_new(self, super()._new_conn())
 
@@ -145,17 +147,8 @@ class _HTTPConnection(HTTPConnection):
         _forget(self)
 
 
-class _HTTPSConnection(HTTPSConnection):
-    def _new_conn(self) -> socket.socket:
-        return _watch_new(self, super()._new_conn())
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _attach(self)
-        super().request(*args, **kwargs)
-
-    def close(self) -> None:
-        super().close()
-        _forget(self)
+class _HTTPSConnection(_HTTPConnection, HTTPSConnection):
+    """The same watch, on HTTPS (the MRO puts the watch before urllib3's TLS connection)."""
 
 
 class _HTTPPool(HTTPConnectionPool):
