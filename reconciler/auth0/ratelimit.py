@@ -1,15 +1,7 @@
-"""A client-side token bucket that keeps a run under the tenant's Management API limit.
+"""A client-side token bucket: the user's `--rate-limit` ceiling (burst = size, rate = refill).
 
-It starts from a conservative rate (or the user's `--rate-limit`) and only ever adapts DOWN from
-what the server says:
-
-- `x-ratelimit-limit` is the server's bucket size: our burst (and, since no Auth0 plan refills
-  faster per second than its bucket holds, our rate) never exceed it;
-- `x-ratelimit-remaining` is what the server has left: our own bucket never holds more than that,
-  minus the requests still in flight, so parallel threads do not overdraw it;
-- that can make our bucket negative, which spaces the next requests out at the refill rate
-  (`x-ratelimit-reset` is rounded up to a whole second, so waiting for it would overshoot);
-- a 429 means our estimate was still too high: the rate drops by a quarter (never below a floor).
+Learning the tenant's own limit from its `x-ratelimit-*` headers is `learn.TenantPacer`'s job;
+this bucket only caps it, and a 429 slows it by a quarter too (never below a floor).
 
 Time comes from an injectable `clock` (epoch seconds) and `sleep`: tests drive it without waiting.
 """
@@ -24,7 +16,6 @@ from dataclasses import dataclass
 DEFAULT_RATE = 8.0  # requests per second: DCLI's "80 % of capacity" on a small tenant
 DEFAULT_BURST = 8
 MIN_RATE = 0.25
-SAFETY = 0.95  # run a little under a rate learned from the server
 MAX_GATE = 60.0  # never trust a reset further away than this
 
 
@@ -81,27 +72,6 @@ class TokenBucket:
             wait = max(wait, 0.001)
             self._sleep(wait)
             waited += wait
-
-    def observe(
-        self,
-        limit: int | None,
-        remaining: int | None,
-        in_flight: int = 0,
-    ) -> None:
-        """Adapt down from one response's `x-ratelimit-*` headers.
-
-        `in_flight` is the number of other requests already sent and not yet answered: the
-        server will charge them too, so they are taken off `remaining`.
-        """
-        with self._lock:
-            now = self._clock()
-            self._refill(now)
-            if limit is not None and limit >= 1:
-                self._burst = min(self._burst, limit)
-                self._rate = max(MIN_RATE, min(self._rate, limit * SAFETY))
-                self._tokens = min(self._tokens, float(self._burst))
-            if remaining is not None:
-                self._tokens = min(self._tokens, float(remaining - in_flight))
 
     def penalise(self, until: float | None = None) -> None:
         """A 429 arrived: slow down by a quarter and empty the bucket (until `until`, if given)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.auth0.ratelimit import MIN_RATE, BucketState, TokenBucket
+from reconciler.auth0.ratelimit import MIN_RATE, TokenBucket
 
 from .fakes import FakeTime
 
@@ -25,23 +25,6 @@ def test_refill_is_capped_at_the_burst() -> None:
     b, t = bucket(2.0, 2)
     t.now += 100
     assert [b.acquire() for _ in range(3)] == [0.0, 0.0, pytest.approx(0.5)]
-
-
-def test_limit_header_lowers_burst_and_rate_but_never_raises_them() -> None:
-    b, _ = bucket(8.0, 8)
-    b.observe(limit=2, remaining=2)
-    assert b.state() == BucketState(rate=1.9, burst=2, tokens=2.0)
-    b.observe(limit=50, remaining=50)
-    assert b.state() == BucketState(rate=1.9, burst=2, tokens=2.0)
-
-
-def test_remaining_and_in_flight_requests_empty_the_bucket() -> None:
-    b, t = bucket(4.0, 8)
-    b.observe(limit=None, remaining=1, in_flight=2)
-    assert b.state().tokens == -1.0
-    # two tokens' worth of refill before the next request may go: (1 - -1) / 4 s
-    assert b.acquire() == pytest.approx(0.5)
-    assert t.slept == [pytest.approx(0.5)]
 
 
 def test_penalise_slows_down_and_gates_until_the_reset() -> None:
