@@ -27,9 +27,9 @@ with atheris.instrument_imports():
     from reconciler.auth0.client import Auth0Client
     from reconciler.auth0.live import read_live
     from reconciler.auth0.token import Credentials
-    from reconciler.errors import ManifestError, ReconcilerError
+    from reconciler.core.errors import ManifestError, ReconcilerError
+    from reconciler.core.model import DesiredState
     from reconciler.manifest import load_manifests
-    from reconciler.model import DesiredState
     from reconciler.plan import PlanOptions, make_plan
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "actions"

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reconciler.digests import Scheme, keyed, pbkdf2, scrypt  # noqa: E402
-from reconciler.model import (  # noqa: E402
+from reconciler.core.digests import Scheme, keyed, pbkdf2, scrypt  # noqa: E402
+from reconciler.core.model import (  # noqa: E402
     Dependency,
     DesiredAction,
     DesiredBinding,
@@ -34,9 +34,9 @@ from reconciler.model import (  # noqa: E402
     LiveVersion,
     SecretValue,
 )
+from reconciler.core.trailer import DEFAULT_ITERATIONS, compute_digest, with_trailer  # noqa: E402
 from reconciler.plan import PlanOptions, make_plan  # noqa: E402
 from reconciler.render import render_json, render_markdown, render_text  # noqa: E402
-from reconciler.trailer import DEFAULT_ITERATIONS, compute_digest, with_trailer  # noqa: E402
 
 N = 100
 SECRETS = ("API_KEY", "CLIENT_SECRET", "WEBHOOK_TOKEN")

@@ -19,8 +19,8 @@ from pathlib import Path
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.live import read_live
 from reconciler.auth0.token import Credentials
+from reconciler.core.trailer import with_trailer
 from reconciler.emulator import EmulatorConfig, start_emulator
-from reconciler.trailer import with_trailer
 
 LATENCY_MS = 50.0
 PLANS = (("enterprise", 16.0, 50), ("free", 2.0, 2))

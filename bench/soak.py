@@ -45,8 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # soak_world, soak_che
 from soak_checks import Observer
 from soak_world import HANDLERS, KINDS, SAFE_KINDS, Mutator, World, write_manifests
 
-from reconciler import masking
 from reconciler.cli import run
+from reconciler.core import masking
 from reconciler.emulator import Emulator, EmulatorConfig, start_emulator
 
 MARKETPLACE = {

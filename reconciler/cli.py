@@ -14,9 +14,10 @@ from collections.abc import Sequence
 
 import click
 
-from reconciler import __version__, output
-from reconciler.errors import ReconcilerError
-from reconciler.exitcodes import ExitCode
+from reconciler import __version__
+from reconciler.commands import output
+from reconciler.core.errors import ReconcilerError
+from reconciler.core.exitcodes import ExitCode
 
 #: command name -> (module, the first paragraph of its help), so that `--help` and each command
 #: import only what they use (tests/integration/test_cli_lazy.py keeps these equal to the
@@ -160,7 +161,7 @@ def _run(args: list[str]) -> int:
     except Exception as exc:  # a bug: one line naming the crash report, never a traceback
         if want_traceback:
             raise
-        from reconciler import crash  # only on this path, so a run never pays for it
+        from reconciler.commands import crash  # only on this path, so a run never pays for it
 
         output.error(crash.bug_line(exc, crash.write_report(exc, args)))
         return int(ExitCode.BUG)

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from reconciler import masking
 from reconciler.apply import waits
+from reconciler.core import masking
 
 pytest_plugins = ["tests.support"]  # the shared emu / api fixtures
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.errors import StepFailed
-from reconciler.model import DesiredState
+from reconciler.core.errors import StepFailed
+from reconciler.core.model import DesiredState
 from reconciler.plan import Step
 
 Json = dict[str, Any]

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from reconciler.core.digests import key_from_env
+from reconciler.core.model import DesiredState
+from reconciler.core.trailer import strip_trailer, verify
 from reconciler.diff.secrets import desired_values
-from reconciler.digests import key_from_env
-from reconciler.model import DesiredState
 from reconciler.plan import Plan, Step
-from reconciler.trailer import strip_trailer, verify
 
 
 def underived_step(saved: Plan, fresh: Plan, desired: DesiredState) -> str | None:

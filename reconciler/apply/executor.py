@@ -20,9 +20,9 @@ from reconciler.apply.journal import Journal
 from reconciler.apply.results import FAILED, OK, SKIPPED, StepResult
 from reconciler.apply.twin import is_twin
 from reconciler.auth0.client import Auth0Client
-from reconciler.errors import ApiError, ReconcilerError, StepFailed
-from reconciler.interrupts import quiet_thread
-from reconciler.model import DesiredState
+from reconciler.core.errors import ApiError, ReconcilerError, StepFailed
+from reconciler.core.interrupts import quiet_thread
+from reconciler.core.model import DesiredState
 from reconciler.plan import Plan, Step
 
 Json = dict[str, Any]

@@ -10,8 +10,8 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
-from reconciler.errors import ReconcilerError
-from reconciler.masking import mask
+from reconciler.core.errors import ReconcilerError
+from reconciler.core.masking import mask
 
 
 class Journal:

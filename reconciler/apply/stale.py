@@ -8,10 +8,10 @@ resource that moved is named.
 
 from __future__ import annotations
 
-from reconciler.digests import key_from_env
-from reconciler.model import DesiredState, LiveState
+from reconciler.core.digests import key_from_env
+from reconciler.core.model import DesiredState, LiveState
+from reconciler.core.trailer import strip_trailer, verify
 from reconciler.plan import Plan, bindings_digest
-from reconciler.trailer import strip_trailer, verify
 
 
 def stale_resources(plan: Plan, live: LiveState) -> list[str]:

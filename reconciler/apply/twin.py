@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.digests import key_from_env
-from reconciler.trailer import strip_trailer, verify
+from reconciler.core.digests import key_from_env
+from reconciler.core.trailer import strip_trailer, verify
 
 Json = dict[str, Any]
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from reconciler.auth0.client import Auth0Client
-from reconciler.errors import clip
+from reconciler.core.errors import clip
 
 Json = dict[str, Any]
 #: None = still waiting; otherwise (ok, message)

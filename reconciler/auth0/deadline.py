@@ -22,7 +22,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from reconciler.interrupts import quiet_thread
+from reconciler.core.interrupts import quiet_thread
 
 _local = threading.local()
 

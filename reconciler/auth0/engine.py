@@ -19,7 +19,7 @@ from reconciler.auth0.retry import RetryPolicy, header_float, header_int, retrya
 from reconciler.auth0.stats import StatsRecorder
 from reconciler.auth0.token import Credentials, IssuedToken, TokenCache
 from reconciler.auth0.transport import Params, Reply, Transport, TransportFailure
-from reconciler.errors import ApiError
+from reconciler.core.errors import ApiError
 
 TOKEN_PATH = "/oauth/token"  # noqa: S105 - a URL path
 UNANSWERED_TRIES = 2  # attempts of a connect that times out before the host ever answered

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reconciler.errors import ApiError, clip
-from reconciler.masking import mask
+from reconciler.core.errors import ApiError, clip
+from reconciler.core.masking import mask
 
 SCOPE_BY_METHOD = {
     "GET": "read:actions",

@@ -17,10 +17,10 @@ from typing import Any
 
 from reconciler.auth0 import errormap
 from reconciler.auth0.client import Auth0Client
-from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
-from reconciler.errors import ApiError
-from reconciler.interrupts import quiet_thread
-from reconciler.model import (
+from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
+from reconciler.core.errors import ApiError
+from reconciler.core.interrupts import quiet_thread
+from reconciler.core.model import (
     BuildError,
     Dependency,
     LiveAction,
@@ -31,7 +31,7 @@ from reconciler.model import (
     LiveVersion,
     Trigger,
 )
-from reconciler.trailer import strip_trailer
+from reconciler.core.trailer import strip_trailer
 
 ACTIONS_PATH = "/api/v2/actions/actions"
 MAX_WORKERS = 4

@@ -21,7 +21,7 @@ from pathlib import Path
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.token import Credentials
 from reconciler.auth0.transport import DEADLINE, enable_request_log
-from reconciler.errors import ReconcilerError, clip
+from reconciler.core.errors import ReconcilerError, clip
 
 LOCAL = "local"
 DEADLINE_VAR = "RECONCILER_HTTP_DEADLINE"

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reconciler import masking
+from reconciler.core import masking
 
 MAX_LEEWAY = 30.0
 

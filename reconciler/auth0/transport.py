@@ -25,8 +25,8 @@ import requests
 from requests.auth import AuthBase
 
 from reconciler.auth0.deadline import DeadlineAdapter, deadline
-from reconciler.errors import ReconcilerError, clip
-from reconciler.masking import MaskingFilter
+from reconciler.core.errors import ReconcilerError, clip
+from reconciler.core.masking import MaskingFilter
 
 LOG = logging.getLogger("reconciler.http")
 LOG.addFilter(MaskingFilter())

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import click
 
-from reconciler import output, planfile, plansign
 from reconciler.apply import ApplyResult
+from reconciler.commands import output
 from reconciler.commands.common import (
     manifest_root,
     plan_options,
@@ -26,13 +26,14 @@ from reconciler.commands.options import TenantArgs, tenant_options
 from reconciler.commands.plan import per_target_path, render
 from reconciler.commands.progress import Progress
 from reconciler.commands.targets import Target, env_option, open_target, resolve_targets
-from reconciler.errors import GuardError, Interrupted, ReconcilerError
-from reconciler.escaping import terminal
-from reconciler.exitcodes import ExitCode, combine
-from reconciler.interrupts import quiet_thread, read_line
-from reconciler.plan import Plan, PlanOptions
-from reconciler.rootdir import DefaultRoot
-from reconciler.workflow import check_saved_plan, execute, load_desired, plan_tenant
+from reconciler.core.errors import GuardError, Interrupted, ReconcilerError
+from reconciler.core.escaping import terminal
+from reconciler.core.exitcodes import ExitCode, combine
+from reconciler.core.interrupts import quiet_thread, read_line
+from reconciler.features.rootdir import DefaultRoot
+from reconciler.features.workflow import check_saved_plan, execute, load_desired, plan_tenant
+from reconciler.plan import Plan, PlanOptions, planfile
+from reconciler.plan import sign as plansign
 
 MAX_PLAN_FILE = 64 * 2**20  # characters; a plan of 100 actions x 100 kB of code is ~25 MB
 

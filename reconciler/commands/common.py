@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 
 import click
 
-from reconciler import output
-from reconciler.digests import key_from_env
+from reconciler.commands import output
+from reconciler.core.digests import key_from_env
+from reconciler.features.rootdir import resolve_root
 from reconciler.plan import PlanOptions
-from reconciler.rootdir import resolve_root
 
 F = TypeVar("F", bound=Callable[..., Any])
 

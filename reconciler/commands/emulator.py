@@ -8,7 +8,7 @@ from types import FrameType
 
 import click
 
-from reconciler import output
+from reconciler.commands import output
 from reconciler.emulator import EmulatorConfig, start_emulator
 from reconciler.emulator.config import is_loopback
 

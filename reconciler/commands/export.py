@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from reconciler import output
+from reconciler.commands import output
 from reconciler.commands.common import out_options
 from reconciler.commands.options import TenantArgs, open_from_args, tenant_options
-from reconciler.errors import ReconcilerError
-from reconciler.exitcodes import ExitCode
-from reconciler.export import (
+from reconciler.core.errors import ReconcilerError
+from reconciler.core.exitcodes import ExitCode
+from reconciler.features.export import (
     ENV_FILE,
     Bundle,
     bundle_from_live,

@@ -1,6 +1,6 @@
 """`reconciler import-deploy-cli PATH --out DIR`: migrate from auth0-deploy-cli.
 
-What is converted and what is not: see reconciler.deploycli.
+What is converted and what is not: see reconciler.features.deploycli.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import click
 
 from reconciler.commands.common import out_options
 from reconciler.commands.export import write_bundle
-from reconciler.deploycli import convert
-from reconciler.export import ENV_FILE, check_out_dir
+from reconciler.features.deploycli import convert
+from reconciler.features.export import ENV_FILE, check_out_dir
 
 EPILOG = """\b
 Examples:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from reconciler import output, planfile, plansign
+from reconciler.commands import output
 from reconciler.commands.common import (
     manifest_root,
     plan_options,
@@ -25,11 +25,13 @@ from reconciler.commands.common import (
 )
 from reconciler.commands.options import TenantArgs, tenant_options
 from reconciler.commands.targets import Target, env_option, open_target, resolve_targets
-from reconciler.errors import ReconcilerError
-from reconciler.exitcodes import ExitCode, combine
-from reconciler.interrupts import quiet_thread
-from reconciler.masking import mask
-from reconciler.plan import Plan, PlanOptions, exit_code
+from reconciler.core.errors import ReconcilerError
+from reconciler.core.exitcodes import ExitCode, combine
+from reconciler.core.interrupts import quiet_thread
+from reconciler.core.masking import mask
+from reconciler.features.workflow import load_desired, plan_tenant
+from reconciler.plan import Plan, PlanOptions, exit_code, planfile
+from reconciler.plan import sign as plansign
 from reconciler.render import (
     GITHUB_LIMIT,
     render_failure_markdown,
@@ -37,7 +39,6 @@ from reconciler.render import (
     render_markdown,
     render_text,
 )
-from reconciler.workflow import load_desired, plan_tenant
 
 EPILOG = """\b
 Examples:

@@ -14,8 +14,8 @@ from dataclasses import replace
 import click
 
 from reconciler.apply import FAILED, OK, StepResult
-from reconciler.escaping import terminal
-from reconciler.masking import mask
+from reconciler.core.escaping import terminal
+from reconciler.core.masking import mask
 
 SYMBOLS = {
     "create": "+",

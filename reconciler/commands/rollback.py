@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from reconciler import output
+from reconciler.commands import output
 from reconciler.commands.options import TenantArgs, open_from_args, tenant_options
-from reconciler.rollback import rollback
+from reconciler.features.rollback import rollback
 
 EPILOG = """\b
 Examples:

@@ -17,7 +17,7 @@ import click
 
 from reconciler.auth0.tenant import TenantSession
 from reconciler.commands.options import TenantArgs, open_from_args
-from reconciler.environments import Environment, select
+from reconciler.features.environments import Environment, select
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import click
 
-from reconciler import output
 from reconciler.auth0.client import Auth0Client
+from reconciler.commands import output
 from reconciler.commands.options import TenantArgs, open_from_args, tenant_options
-from reconciler.errors import ReconcilerError
-from reconciler.exitcodes import ExitCode
+from reconciler.core.errors import ReconcilerError
+from reconciler.core.exitcodes import ExitCode
 from reconciler.manifest.problems import did_you_mean
 
 MAX_PAYLOAD_BYTES = 1024 * 1024

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import click
 
-from reconciler import output
+from reconciler.commands import output
 from reconciler.commands.common import manifest_root
-from reconciler.environments import load_environments
-from reconciler.errors import ManifestError, Problem
-from reconciler.exitcodes import ExitCode
+from reconciler.core.errors import ManifestError, Problem
+from reconciler.core.exitcodes import ExitCode
+from reconciler.features.environments import load_environments
+from reconciler.features.rootdir import DefaultRoot
 from reconciler.manifest import load_manifests
 from reconciler.manifest.deferred import settle_with
 from reconciler.manifest.exported import matches, read_record
-from reconciler.rootdir import DefaultRoot
 
 EPILOG = """\b
 Examples:

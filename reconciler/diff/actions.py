@@ -9,6 +9,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reconciler.core.digests import DEFAULT, Scheme
+from reconciler.core.model import DesiredAction, LiveAction, LiveVersion
+from reconciler.core.trailer import (
+    TrailerInfo,
+    code_hash,
+    digest_names,
+    normalise_code,
+    strip_trailer,
+)
 from reconciler.diff.deployed import deployed_matches, drift
 from reconciler.diff.fields import code_diff, shape, structured_diff
 from reconciler.diff.secrets import (
@@ -26,15 +35,6 @@ from reconciler.diff.types import (
     ORPHAN,
     UNMANAGED,
     ActionDiff,
-)
-from reconciler.digests import DEFAULT, Scheme
-from reconciler.model import DesiredAction, LiveAction, LiveVersion
-from reconciler.trailer import (
-    TrailerInfo,
-    code_hash,
-    digest_names,
-    normalise_code,
-    strip_trailer,
 )
 
 

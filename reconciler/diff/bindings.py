@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from reconciler.core.model import DesiredTriggerBindings, LiveTriggerBindings
 from reconciler.diff.types import JSON, BindingsDiff
-from reconciler.model import DesiredTriggerBindings, LiveTriggerBindings
 
 Entry = tuple[str, str]  # (action name, display name)
 

@@ -6,6 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from reconciler.core.model import DesiredAction, LiveAction, LiveVersion
+from reconciler.core.trailer import (
+    TrailerInfo,
+    code_hash,
+    digest_names,
+    normalise_code,
+    strip_trailer,
+)
 from reconciler.diff.fields import shape
 from reconciler.diff.secrets import Digests, not_compared
 from reconciler.diff.types import (
@@ -15,8 +23,6 @@ from reconciler.diff.types import (
     UNDEPLOYED_DASHBOARD_DRAFT,
     Drift,
 )
-from reconciler.model import DesiredAction, LiveAction, LiveVersion
-from reconciler.trailer import TrailerInfo, code_hash, digest_names, normalise_code, strip_trailer
 
 
 def deployed_matches(

@@ -10,8 +10,8 @@ import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from reconciler.model import Dependency
-from reconciler.trailer import normalise_code
+from reconciler.core.model import Dependency
+from reconciler.core.trailer import normalise_code
 
 
 def deps_map(deps: Iterable[Dependency]) -> dict[str, str]:

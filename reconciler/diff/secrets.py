@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from reconciler.digests import Scheme
-from reconciler.model import DesiredAction
-from reconciler.trailer import changed_values, digest_names, digest_scheme, needs_key
+from reconciler.core.digests import Scheme
+from reconciler.core.model import DesiredAction
+from reconciler.core.trailer import changed_values, digest_names, digest_scheme, needs_key
 
 UNRESOLVED = "not compared (value unresolved)"
 UNKNOWN = "value unknown (not written by reconciler)"

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.model import (
+from reconciler.core.model import (
     DesiredAction,
     DesiredTriggerBindings,
     LiveAction,
     LiveTriggerBindings,
 )
-from reconciler.trailer import TrailerInfo
+from reconciler.core.trailer import TrailerInfo
 
 #: JSON-ready data (the field-level diff that goes into the plan as is).
 JSON = dict[str, Any]

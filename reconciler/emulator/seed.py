@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reconciler.core.errors import ReconcilerError
 from reconciler.emulator import builds
 from reconciler.emulator.drafts import add_version, new_action
 from reconciler.emulator.replies import HttpError
@@ -26,7 +27,6 @@ from reconciler.emulator.state import Record
 from reconciler.emulator.tenant import Tenant
 from reconciler.emulator.util import digest
 from reconciler.emulator.validate import ACTION_KEYS, check_action_fields
-from reconciler.errors import ReconcilerError
 
 #: What a new `--tenant local` starts with: one marketplace action, as if installed from the
 #: Auth0 Marketplace, so the examples' `external: true` binding has something to bind.

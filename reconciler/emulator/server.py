@@ -12,6 +12,8 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from reconciler.core.errors import ReconcilerError
+from reconciler.core.interrupts import quiet_thread
 from reconciler.emulator.app import EmulatorApp
 from reconciler.emulator.auth import Auth
 from reconciler.emulator.clock import Clock
@@ -21,8 +23,6 @@ from reconciler.emulator.reqlog import RequestLog, RequestRecord
 from reconciler.emulator.seed import normalise_loaded, seed_action
 from reconciler.emulator.tenant import Tenant
 from reconciler.emulator.tls import make_certificate, server_context
-from reconciler.errors import ReconcilerError
-from reconciler.interrupts import quiet_thread
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -3,7 +3,7 @@
 Source: auth0/auth0-deploy-cli a00a05540b63d56a08fbda276cb05d8ec162c834,
 test/e2e/recordings/should-dump-without-throwing-an-error.json, interaction 123 (Aug 2026), the
 newest recorded trigger list (tests/fixtures/recorded/ holds it too). Deliberately NOT derived from
-reconciler/catalogue.py, so the conformance suite can catch a wrong fact on either side.
+reconciler/core/catalogue.py, so the conformance suite can catch a wrong fact on either side.
 Regenerate with `python tests/fixtures/recorded/extract.py --print-triggers`.
 """
 

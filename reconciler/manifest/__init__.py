@@ -3,12 +3,12 @@
     load_manifests(root, *, resolve=True, env=None, var_files=(), catalogue=None,
                    node_check=True, notices=None) -> DesiredState
 
-raises ManifestError (reconciler.errors) listing every problem of every file.
+raises ManifestError (reconciler.core.errors) listing every problem of every file.
 """
 
 from __future__ import annotations
 
-from reconciler.errors import ManifestError, Problem
+from reconciler.core.errors import ManifestError, Problem
 from reconciler.manifest.codefile import MAX_CODE_BYTES
 from reconciler.manifest.interpolate import MAX_VALUE_LEN, parse_var_file, reference_var
 from reconciler.manifest.lint import exports_handler

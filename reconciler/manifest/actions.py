@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
+from reconciler.core.model import Dependency, DesiredAction, DesiredSecret, Trigger
 from reconciler.manifest.codefile import CodeFile, read_code
 from reconciler.manifest.context import Context, Entry
 from reconciler.manifest.interpolate import reference_var
 from reconciler.manifest.lint import exports_handler
 from reconciler.manifest.names import name_problem
 from reconciler.manifest.problems import did_you_mean
-from reconciler.model import Dependency, DesiredAction, DesiredSecret, Trigger
 
 MAX_ACTIONS = 100
 #: A runtime name Auth0 uses or used (node12, node16, node18, node18-actions, node22, ...): when

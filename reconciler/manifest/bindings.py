@@ -5,10 +5,10 @@ from __future__ import annotations
 import fnmatch
 import re
 
+from reconciler.core.model import DesiredBinding, DesiredTriggerBindings, Settings
 from reconciler.manifest.context import Context, Entry
 from reconciler.manifest.names import name_problem
 from reconciler.manifest.problems import KeyPath, did_you_mean
-from reconciler.model import DesiredBinding, DesiredTriggerBindings, Settings
 
 TRIGGER_ID = re.compile(r"^[a-z][a-z0-9-]*$")  # as in the schema's bindings.propertyNames
 

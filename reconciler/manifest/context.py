@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reconciler.catalogue import Catalogue
-from reconciler.errors import Problem
+from reconciler.core.catalogue import Catalogue
+from reconciler.core.errors import Problem
+from reconciler.core.model import Lint, Location
 from reconciler.manifest.interpolate import Variables
 from reconciler.manifest.problems import KeyPath, problem
 from reconciler.manifest.yamlload import Document
-from reconciler.model import Lint, Location
 
 
 @dataclass

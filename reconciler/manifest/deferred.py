@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from reconciler.errors import ManifestError, Problem
-from reconciler.model import DesiredAction, DesiredState, LiveAction, LiveState
-from reconciler.trailer import strip_trailer
+from reconciler.core.errors import ManifestError, Problem
+from reconciler.core.model import DesiredAction, DesiredState, LiveAction, LiveState
+from reconciler.core.trailer import strip_trailer
 
 
 def unchanged(desired: DesiredAction, live: Iterable[LiveAction]) -> bool:

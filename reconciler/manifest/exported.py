@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from reconciler.model import DesiredAction
+from reconciler.core.model import DesiredAction
 
 RECORD_FILE = ".exported-content.json"
 MAX_RECORD_BYTES = 1024 * 1024

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from dotenv import parser as dotenv_parser
 
-from reconciler import masking
-from reconciler.errors import Problem
-from reconciler.model import SecretValue
+from reconciler.core import masking
+from reconciler.core.errors import Problem
+from reconciler.core.model import SecretValue
 
 VAR_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 REFERENCE = re.compile(rf"^\$\{{({VAR_NAME})\}}$")

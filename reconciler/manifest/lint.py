@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reconciler.errors import Problem
+from reconciler.core.errors import Problem
 
 NODE_TIMEOUT_S = 20.0
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)

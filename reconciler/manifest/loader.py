@@ -11,8 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from reconciler.catalogue import Catalogue
-from reconciler.errors import ManifestError, Problem
+from reconciler.core.catalogue import Catalogue
+from reconciler.core.errors import ManifestError, Problem
+from reconciler.core.model import DesiredAction, DesiredState, DesiredTriggerBindings, Lint
 from reconciler.manifest import lint
 from reconciler.manifest.actions import build_action, check_names
 from reconciler.manifest.bindings import (
@@ -27,7 +28,6 @@ from reconciler.manifest.lint import CodeCheck
 from reconciler.manifest.problems import KeyPath
 from reconciler.manifest.schema import validate_document
 from reconciler.manifest.yamlload import Document, load_yaml, relative_posix
-from reconciler.model import DesiredAction, DesiredState, DesiredTriggerBindings, Lint
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 SKIP_DIRS = frozenset({"node_modules"})  # and every directory whose name starts with "."
@@ -215,7 +215,7 @@ def load_manifests(
     Raises ManifestError with every problem of every file. With `resolve`, each `${VAR}` is read
     from `env` (default: os.environ) overlaid by `var_files` in order, Terraform-like: an explicit
     var file overrides the environment and later files override earlier ones; each value is
-    wrapped in SecretValue and registered with reconciler.masking. Without `resolve`, references
+    wrapped in SecretValue and registered with core.masking. Without `resolve`, references
     are only checked to be well formed and DesiredSecret.value stays None.
     With `node_check`, `node --check` runs on every code file when `node` is on PATH.
     `notices`, when given, receives informational one-line messages (node not found, deprecated

@@ -3,7 +3,7 @@ comment and log, so it may not hold what could forge a line there (issue 12, poi
 
 from __future__ import annotations
 
-from reconciler.escaping import terminal, unsafe
+from reconciler.core.escaping import terminal, unsafe
 
 
 def name_problem(name: str, what: str) -> str | None:

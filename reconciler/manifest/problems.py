@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from reconciler.errors import Problem
+from reconciler.core.errors import Problem
 
 #: A path into one manifest document: mapping keys (str) and list indexes (int).
 KeyPath = tuple[str | int, ...]

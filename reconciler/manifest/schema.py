@@ -19,7 +19,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 import reconciler
-from reconciler.errors import Problem
+from reconciler.core.errors import Problem
 from reconciler.manifest.interpolate import describe_bad_reference
 from reconciler.manifest.problems import KeyPath, did_you_mean, problem
 from reconciler.manifest.yamlload import Document

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from reconciler.errors import Problem
+from reconciler.core.errors import Problem
 from reconciler.manifest.problems import START, KeyPath, Mark, format_key_path, problem
 
 MAX_FILE_BYTES = 1024 * 1024

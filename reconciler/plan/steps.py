@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from reconciler.core.model import DesiredAction, DesiredState, LiveAction, LiveState
+from reconciler.core.trailer import strip_trailer, with_trailer
 from reconciler.diff import ADOPT, CREATE, ActionDiff, BindingsDiff
 from reconciler.diff.bindings import positions
 from reconciler.diff.types import JSON
-from reconciler.model import DesiredAction, DesiredState, LiveAction, LiveState
 from reconciler.plan.types import Change, Step, bindings_digest
-from reconciler.trailer import strip_trailer, with_trailer
 
 PHASES = {"create": 0, "update": 0, "wait_build": 1, "deploy": 2, "rebind": 3, "delete": 4}
 HEAD_LINES, HEAD_WIDTH = 5, 120

@@ -9,11 +9,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reconciler.core.digests import Scheme, pbkdf2, scheme_for
+from reconciler.core.model import LiveBinding
+from reconciler.core.trailer import new_salt
 from reconciler.diff import Drift
 from reconciler.diff.types import JSON
-from reconciler.digests import Scheme, pbkdf2, scheme_for
-from reconciler.model import LiveBinding
-from reconciler.trailer import new_salt
 
 FORMAT_VERSION = "1"
 SUMMARY_KEYS = ("create", "update", "deploy", "rebind", "delete", "adopt", "unmanaged")

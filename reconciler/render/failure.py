@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Sequence
 
-from reconciler.masking import mask
+from reconciler.core.masking import mask
 
 MAX_LINES = 50
 MAX_LINE = 400

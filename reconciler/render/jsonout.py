@@ -3,9 +3,9 @@ control, format or line-separator character inside a string written as a JSON es
 
 from __future__ import annotations
 
-from reconciler.escaping import json_text
+from reconciler.core.escaping import json_text
 from reconciler.plan import Plan
-from reconciler.planfile import dumps
+from reconciler.plan.planfile import dumps
 
 
 def render_json(plan: Plan) -> str:

@@ -16,8 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reconciler.escaping import markdown as _text
-from reconciler.escaping import markdown_code as _code
+from reconciler.core.escaping import markdown as _text
+from reconciler.core.escaping import markdown_code as _code
 from reconciler.plan import SUMMARY_KEYS, Change, Plan
 from reconciler.render.common import (
     attribute_lines,

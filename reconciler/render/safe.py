@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from reconciler.core.escaping import terminal
 from reconciler.diff import Drift
-from reconciler.escaping import terminal
 from reconciler.plan import Change, Plan
 
 

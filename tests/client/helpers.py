@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reconciler.core.trailer import with_trailer
 from reconciler.emulator import Emulator
-from reconciler.trailer import with_trailer
 
 CODE = "exports.onExecutePostLogin = async (event, api) => {};\n"
 

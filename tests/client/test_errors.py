@@ -12,8 +12,8 @@ from werkzeug.wrappers import Request, Response
 from reconciler.auth0 import transport
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.token import Credentials
+from reconciler.core.errors import ApiError
 from reconciler.emulator import Emulator
-from reconciler.errors import ApiError
 
 from .canned import canned_server
 from .helpers import action_seed, api_requests

@@ -9,9 +9,9 @@ import pytest
 
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.live import read_live, to_action, triggers_to_read
-from reconciler.catalogue import BUILTIN_TRIGGERS
+from reconciler.core.catalogue import BUILTIN_TRIGGERS
+from reconciler.core.model import Dependency, LiveBinding, LiveSecret, LiveVersion
 from reconciler.emulator import Emulator
-from reconciler.model import Dependency, LiveBinding, LiveSecret, LiveVersion
 
 from .helpers import action_seed
 

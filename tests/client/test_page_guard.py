@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reconciler.auth0.paging import PageGuard
-from reconciler.errors import ApiError
+from reconciler.core.errors import ApiError
 
 PATH = "/api/v2/actions/actions"
 PAGE = [{"id": f"a{i}", "name": f"n{i}"} for i in range(3)]

@@ -9,8 +9,8 @@ import pytest
 
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.tenant import credentials_from_env, open_tenant, tenant_url
+from reconciler.core.errors import ApiError, ReconcilerError
 from reconciler.emulator import Emulator
-from reconciler.errors import ApiError, ReconcilerError
 
 from .helpers import action_seed
 

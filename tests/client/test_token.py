@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from reconciler import masking
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.token import Credentials, IssuedToken, TokenCache, leeway
+from reconciler.core import masking
 from reconciler.emulator import Emulator, FakeClock
 
 from .fakes import FakeTime

@@ -10,8 +10,8 @@ import pytest
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.token import Credentials
 from reconciler.auth0.transport import Endpoint, is_loopback
+from reconciler.core.errors import ApiError, ReconcilerError
 from reconciler.emulator import Emulator
-from reconciler.errors import ApiError, ReconcilerError
 
 CREDS = Credentials("client-id", "client-secret-xyz")
 

@@ -1,12 +1,13 @@
-"""The validator's offline trigger catalogue (reconciler/catalogue.py) against the newest recorded
-`GET /actions/triggers` (which the emulator serves verbatim): a wrong fact on either side fails."""
+"""The validator's offline trigger catalogue (reconciler/core/catalogue.py) against the newest
+recorded `GET /actions/triggers` (which the emulator serves verbatim): a wrong fact on either
+side fails."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from reconciler.catalogue import BUILTIN_TRIGGERS
-from reconciler.model import Trigger
+from reconciler.core.catalogue import BUILTIN_TRIGGERS
+from reconciler.core.model import Trigger
 from tests.conformance.recorded import load
 
 

@@ -62,8 +62,8 @@ def test_loopback_detection() -> None:
 
 
 def test_a_taken_port_is_one_clear_error() -> None:
+    from reconciler.core.errors import ReconcilerError
     from reconciler.emulator import EmulatorConfig, start_emulator
-    from reconciler.errors import ReconcilerError
 
     with start_emulator(EmulatorConfig()) as emu:
         taken = rf"cannot listen on 127\.0\.0\.1:{emu.port}: "

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from reconciler.core.errors import ReconcilerError
 from reconciler.emulator import EmulatorConfig, FakeClock, start_emulator
-from reconciler.errors import ReconcilerError
 
 if TYPE_CHECKING:
     from tests.emulator.conftest import Api

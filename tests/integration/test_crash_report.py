@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from reconciler import crash
 from reconciler.cli import run
-from reconciler.commands import validate
-from reconciler.exitcodes import ExitCode
+from reconciler.commands import crash, validate
+from reconciler.core.exitcodes import ExitCode
 
 LINE = re.compile(
     r"reconciler: error: bug in reconciler: RuntimeError: cannot read \*\*\* from the record; "

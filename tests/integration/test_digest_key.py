@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.digests import keyed
+from reconciler.core.digests import keyed
 from tests.support import Api
 
 Cli = Callable[..., tuple[int, str, str]]

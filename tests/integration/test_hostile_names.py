@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from reconciler.trailer import with_trailer
+from reconciler.core.trailer import with_trailer
 from tests.support import Api
 
 Cli = Callable[..., tuple[int, str, str]]

@@ -25,8 +25,8 @@ import pytest
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.token import Credentials
 from reconciler.cli import run
+from reconciler.core.errors import ApiError
 from reconciler.emulator.tls import make_certificate, server_context
-from reconciler.errors import ApiError
 
 Runner = Callable[..., tuple[int, str, str, float]]
 

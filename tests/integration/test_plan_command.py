@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from reconciler.core.trailer import compute_digest, with_trailer
 from reconciler.manifest import load_manifests
-from reconciler.trailer import compute_digest, with_trailer
 from tests.support import Api, env_values
 
 Cli = Callable[..., tuple[int, str, str]]

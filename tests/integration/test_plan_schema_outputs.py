@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 
-from reconciler.planfile import plan_schema
+from reconciler.plan.planfile import plan_schema
 
 Cli = Callable[..., tuple[int, str, str]]
 

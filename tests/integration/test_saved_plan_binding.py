@@ -17,9 +17,8 @@ from typing import Any
 
 import pytest
 
-from reconciler import planfile
 from reconciler.emulator import Emulator
-from reconciler.plan import Plan, Step, plan_digest
+from reconciler.plan import Plan, Step, plan_digest, planfile
 from tests.support import Api, api_writes
 
 Cli = Callable[..., tuple[int, str, str]]

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from reconciler import output
 from reconciler.cli import run
+from reconciler.commands import output
+from reconciler.core.exitcodes import ExitCode
 from reconciler.emulator import Emulator
-from reconciler.exitcodes import ExitCode
 from tests.support import EXAMPLES, env_values
 
 PROMPT = b"Enter a value: "

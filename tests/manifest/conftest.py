@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.errors import ManifestError
+from reconciler.core.errors import ManifestError
 from reconciler.manifest import load_manifests
 
 LOGIN_JS = "exports.onExecutePostLogin = async (event, api) => {};\n"

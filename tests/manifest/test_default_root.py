@@ -127,7 +127,7 @@ def test_root_from_reconciler_yaml(
 def test_environments_of_the_cwd_file_apply_to_its_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reconciler.environments import load_environments
+    from reconciler.features.environments import load_environments
 
     shutil.copytree(EXAMPLES, tmp_path / "actions")
     (tmp_path / "reconciler.yaml").write_text(

@@ -9,11 +9,18 @@ from typing import Any
 
 import pytest
 
-from reconciler.errors import ManifestError, Problem
+from reconciler.core.errors import ManifestError, Problem
+from reconciler.core.model import (
+    DesiredAction,
+    DesiredState,
+    Lint,
+    LiveAction,
+    LiveState,
+    LiveVersion,
+)
+from reconciler.core.trailer import PREFIX, with_trailer
 from reconciler.manifest import load_manifests
 from reconciler.manifest.deferred import settle, unchanged
-from reconciler.model import DesiredAction, DesiredState, Lint, LiveAction, LiveState, LiveVersion
-from reconciler.trailer import PREFIX, with_trailer
 
 CODE = 'exports.onContinuePostLogin = async (event, api) => {};"\n'  # TestAccAction, recorded
 PROBLEM = Problem("a.yaml", 5, 14, "actions[0].runtime", "runtime 'node18-actions' ...")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from reconciler import masking
-from reconciler.errors import ManifestError
+from reconciler.core import masking
+from reconciler.core.errors import ManifestError
+from reconciler.core.model import SecretValue
 from reconciler.manifest import load_manifests, parse_var_file, reference_var
-from reconciler.model import SecretValue
 from tests.manifest.conftest import Write
 
 MANIFEST = {

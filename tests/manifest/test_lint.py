@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.catalogue import HANDLERS
 from reconciler.cli import run
+from reconciler.core.catalogue import HANDLERS
 from reconciler.manifest import exports_handler, load_manifests
 from tests.manifest.conftest import Write, problem_lines
 
@@ -39,7 +39,7 @@ def test_exports_handler(code: str, expected: bool) -> None:
 
 
 def test_every_trigger_has_a_handler_name() -> None:
-    from reconciler.catalogue import BUILTIN_TRIGGERS
+    from reconciler.core.catalogue import BUILTIN_TRIGGERS
 
     assert {t.id for t in BUILTIN_TRIGGERS} == set(HANDLERS)
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.errors import ManifestError
-from reconciler.manifest import compute_digest, load_manifests
-from reconciler.model import (
+from reconciler.core.errors import ManifestError
+from reconciler.core.model import (
     Dependency,
     DesiredBinding,
     DesiredSecret,
@@ -17,6 +16,7 @@ from reconciler.model import (
     Location,
     Settings,
 )
+from reconciler.manifest import compute_digest, load_manifests
 from tests.manifest.conftest import LOGIN_JS, Write
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "actions"

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconciler.errors import ManifestError
+from reconciler.core.errors import ManifestError
 from reconciler.manifest import load_manifests
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "actions"

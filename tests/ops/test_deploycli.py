@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.deploycli import convert
-from reconciler.errors import ReconcilerError
-from reconciler.export import render_bundle
+from reconciler.core.errors import ReconcilerError
+from reconciler.features.deploycli import convert
+from reconciler.features.export import render_bundle
 from reconciler.manifest import load_manifests
 from tests.ops.conftest import FIXTURES
 

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.errors import ReconcilerError
-from reconciler.export import (
+from reconciler.core.errors import ReconcilerError
+from reconciler.core.model import (
+    Dependency,
+    LiveAction,
+    LiveBinding,
+    LiveSecret,
+    LiveState,
+    LiveTriggerBindings,
+    LiveVersion,
+)
+from reconciler.core.trailer import with_trailer
+from reconciler.features.export import (
     Bundle,
     ExportAction,
     ExportBinding,
@@ -16,16 +26,6 @@ from reconciler.export import (
     render_bundle,
     scalar,
 )
-from reconciler.model import (
-    Dependency,
-    LiveAction,
-    LiveBinding,
-    LiveSecret,
-    LiveState,
-    LiveTriggerBindings,
-    LiveVersion,
-)
-from reconciler.trailer import with_trailer
 
 HEADER = (
     "# yaml-language-server: $schema=schemas/manifest.schema.json\n"

@@ -16,8 +16,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from reconciler.deploycli import convert
-from reconciler.export import bundle_from_live, render_bundle, write_tree
+from reconciler.features.deploycli import convert
+from reconciler.features.export import bundle_from_live, render_bundle, write_tree
 from tests.ops.conftest import FIXTURES
 from tests.ops.test_export_render import tenant
 

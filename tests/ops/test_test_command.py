@@ -53,7 +53,7 @@ def test_prints_the_result(seeded: Api, tenant_env: str, run_cli: Cli, tmp_path:
 def test_output_is_masked(
     seeded: Api, tenant_env: str, run_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reconciler import masking
+    from reconciler.core import masking
 
     masking.register("reading 'id'")  # a registered value inside the reply is masked
     payload = write(tmp_path / "event.json", '{"secrets": {"K": "s3cret-value-123"}}')

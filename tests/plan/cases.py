@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from reconciler.model import DesiredState, LiveState
+from reconciler.core.model import DesiredState, LiveState
 from reconciler.plan import PlanOptions
 from tests.plan.factory import (
     OPTIONS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from reconciler.model import (
+from reconciler.core.model import (
     Dependency,
     DesiredAction,
     DesiredBinding,
@@ -20,8 +20,8 @@ from reconciler.model import (
     SecretValue,
     Settings,
 )
+from reconciler.core.trailer import compute_digest, with_trailer
 from reconciler.plan import PlanOptions
-from reconciler.trailer import compute_digest, with_trailer
 
 TENANT = "acme.eu.auth0.com"
 ITERATIONS = 50  # tests: fast; the format records the count, so verify still works

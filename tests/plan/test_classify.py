@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
+from reconciler.core.errors import ReconcilerError
+from reconciler.core.trailer import strip_trailer, verify
 from reconciler.diff import Drift
-from reconciler.errors import ReconcilerError
 from reconciler.plan import Plan, exit_code, make_plan
-from reconciler.trailer import strip_trailer, verify
 from tests.plan import cases
 from tests.plan.factory import (
     OPTIONS,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.model import (
+from reconciler.core.model import (
     Dependency,
     LiveAction,
     LiveBinding,

@@ -8,10 +8,8 @@ import json
 
 import pytest
 
-from reconciler.digests import HMAC, PBKDF2, SCRYPT, Scheme, keyed, parse, scrypt
-from reconciler.plan import Plan, PlanOptions, make_plan
-from reconciler.render import render_json, render_markdown, render_text
-from reconciler.trailer import (
+from reconciler.core.digests import HMAC, PBKDF2, SCRYPT, Scheme, keyed, parse, scrypt
+from reconciler.core.trailer import (
     changed_values,
     compute_digest,
     digest_scheme,
@@ -19,6 +17,8 @@ from reconciler.trailer import (
     verify,
     with_trailer,
 )
+from reconciler.plan import Plan, PlanOptions, make_plan
+from reconciler.render import render_json, render_markdown, render_text
 from tests.plan.factory import OPTIONS, action, desired_state, live, live_state
 
 SALT = b"0123456789abcdef"

@@ -1,4 +1,4 @@
-"""The shared escapers (reconciler.escaping) and the output points that use them."""
+"""The shared escapers (reconciler.core.escaping) and the output points that use them."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from reconciler import output
 from reconciler.apply import FAILED, OK, StepResult
+from reconciler.commands import output
 from reconciler.commands.progress import step_line
-from reconciler.errors import ApiError, Problem
-from reconciler.escaping import json_text, markdown, markdown_code, terminal
+from reconciler.core.errors import ApiError, Problem
+from reconciler.core.escaping import json_text, markdown, markdown_code, terminal
 
 
 def test_terminal_makes_every_unsafe_character_visible() -> None:

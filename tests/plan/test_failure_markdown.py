@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler import masking
+from reconciler.core import masking
 from reconciler.render import render_failure_markdown
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from reconciler.errors import ReconcilerError
+from reconciler.core.errors import ReconcilerError
 from reconciler.plan import Step, make_plan, plan_digest
-from reconciler.planfile import dumps, loads, plan_from_dict, plan_schema, plan_to_dict
+from reconciler.plan.planfile import dumps, loads, plan_from_dict, plan_schema, plan_to_dict
 from tests.plan.cases import CASES
 
 

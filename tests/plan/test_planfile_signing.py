@@ -9,10 +9,10 @@ from dataclasses import replace
 
 import pytest
 
-from reconciler.errors import GuardError, ReconcilerError
+from reconciler.core.errors import GuardError, ReconcilerError
 from reconciler.plan import Plan, canonical, make_plan
-from reconciler.planfile import dumps, loads, plan_to_dict, recorded_root
-from reconciler.plansign import plan_key, sign
+from reconciler.plan.planfile import dumps, loads, plan_to_dict, recorded_root
+from reconciler.plan.sign import plan_key, sign
 from tests.plan.cases import CASES
 
 KEY = "k" * 16

@@ -9,9 +9,9 @@ from dataclasses import replace
 
 import pytest
 
-from reconciler.model import SecretValue
+from reconciler.core.model import SecretValue
 from reconciler.plan import Plan, make_plan
-from reconciler.planfile import dumps
+from reconciler.plan.planfile import dumps
 from reconciler.render import render_json, render_markdown, render_text
 from reconciler.render.common import drop_context
 from tests.plan.cases import CASES, SECRET_VALUES

@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from reconciler.planfile import plan_schema
+from reconciler.plan.planfile import plan_schema
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = sorted((REPO / "schemas").glob("*.schema.json"))

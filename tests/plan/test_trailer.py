@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reconciler.trailer import (
+from reconciler.core.trailer import (
     PREFIX,
     TrailerInfo,
     changed_values,

@@ -26,11 +26,11 @@ from hypothesis import strategies as st
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.live import read_live
 from reconciler.auth0.token import Credentials
-from reconciler.errors import ManifestError, ReconcilerError
+from reconciler.core.errors import ManifestError, ReconcilerError
+from reconciler.core.model import DesiredState
+from reconciler.core.trailer import PREFIX
 from reconciler.manifest import load_manifests
-from reconciler.model import DesiredState
 from reconciler.plan import PlanOptions, make_plan
-from reconciler.trailer import PREFIX
 from tests.proof.conftest import EXAMPLES, env_values
 
 FUZZ = settings(

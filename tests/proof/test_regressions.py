@@ -6,9 +6,9 @@ from typing import Any
 
 from reconciler.apply.twin import is_twin
 from reconciler.apply.waits import check_deployed
+from reconciler.core.model import Dependency
+from reconciler.core.trailer import compute_digest, with_trailer
 from reconciler.diff.fields import shape, structured_diff
-from reconciler.model import Dependency
-from reconciler.trailer import compute_digest, with_trailer
 
 
 def test_a_dependency_replaced_by_another_is_one_removal_and_one_addition() -> None:

@@ -1,5 +1,5 @@
 """A Bundle -> files: `{relative path: text}`, written into the output directory
-(reconciler.export)."""
+(reconciler.features.export)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from reconciler.errors import ReconcilerError
-from reconciler.export.bundle import (
+from reconciler.core.errors import ReconcilerError
+from reconciler.features.export.bundle import (
     BINDINGS_FILE,
     ENV_FILE,
     MODELINE,

@@ -11,8 +11,8 @@ from typing import IO
 
 import click
 
-from reconciler.escaping import terminal
-from reconciler.masking import mask
+from reconciler.core.escaping import terminal
+from reconciler.core.masking import mask
 
 _COLOR_FLAG: list[bool | None] = [None]  # --color / --no-color of this run; None: not given
 

@@ -12,9 +12,8 @@ from typing import Any
 
 import jsonschema
 
-from reconciler import plansign
+from reconciler.core.errors import ReconcilerError, clip
 from reconciler.diff import Drift
-from reconciler.errors import ReconcilerError, clip
 from reconciler.plan import (
     FORMAT_VERSION,
     Change,
@@ -24,6 +23,7 @@ from reconciler.plan import (
     plan_digest,
     step_to_dict,
 )
+from reconciler.plan import sign as plansign
 
 
 @functools.cache

@@ -1,4 +1,4 @@
-"""Convert what reconciler.deploycli.reader read into a Bundle (see reconciler.deploycli):
+"""Convert what deploycli.reader read into a Bundle (see reconciler.features.deploycli):
 secret values become variables, and every problem found is raised at once."""
 
 from __future__ import annotations
@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reconciler.deploycli.reader import (
+from reconciler.core.errors import ReconcilerError
+from reconciler.features.deploycli.reader import (
     TOKEN,
     ReadAction,
     Reader,
@@ -14,8 +15,7 @@ from reconciler.deploycli.reader import (
     read_directory,
     read_yaml,
 )
-from reconciler.errors import ReconcilerError
-from reconciler.export import Bundle, EnvVar, ExportAction, SecretRef, VarNames
+from reconciler.features.export import Bundle, EnvVar, ExportAction, SecretRef, VarNames
 
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

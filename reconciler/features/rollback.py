@@ -11,7 +11,7 @@ from typing import Any
 
 from reconciler.apply import waits
 from reconciler.auth0.client import Auth0Client
-from reconciler.errors import ReconcilerError
+from reconciler.core.errors import ReconcilerError
 
 
 @dataclass(frozen=True, slots=True)

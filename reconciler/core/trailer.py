@@ -17,7 +17,7 @@ and a final newline. The JSON object carries:
   so that ``strip_trailer(with_trailer(code, d)) == code`` exactly.
 
 Secret digest: ``<scheme>$<params>$<salt b64url>$NAME1:<hash>,NAME2:<hash>`` with names sorted
-and one 16-byte hash per secret (reconciler.digests: keyed HMAC-SHA256 with
+and one 16-byte hash per secret (reconciler.core.digests: keyed HMAC-SHA256 with
 RECONCILER_DIGEST_KEY, else scrypt; v1 trailers carry PBKDF2 and still compare). The trailer
 format stays ``v: 1``: the scheme is named inside the digest, which v1 readers already treated
 as an opaque string. One hash per secret lets the plan say which secret's value changed without
@@ -32,12 +32,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from reconciler import digests
-from reconciler.digests import SALT_BYTES, Scheme, SecretDigest
+from reconciler.core import digests
+from reconciler.core.digests import SALT_BYTES, Scheme, SecretDigest
 
 PREFIX = "// managed-by: reconciler · edits made in the dashboard will be overwritten · "
 
-# The v1 PBKDF2 cost (new digests use reconciler.digests.DEFAULT or the keyed scheme). Chosen by
+# The v1 PBKDF2 cost (new digests use core.digests.DEFAULT or the keyed scheme). Chosen by
 # measurement on the 2-core build machine (Python 3.11, OpenSSL PBKDF2): one hash takes about
 # 1.5 ms CPU at 6,000 iterations (0.36 ms at 1,000; 2.7 ms at 10,000). The worst plan of 100
 # actions with 3 secrets each whose values all changed runs PBKDF2 600 times (verify the live
@@ -124,7 +124,7 @@ def _parse_meta(text: str) -> TrailerInfo | None:
 
 
 # --------------------------------------------------------------------------- secret digest
-# The schemes live in reconciler.digests; these are the functions the diff, planner and applier
+# The schemes live in reconciler.core.digests; these are the functions the diff, planner and applier
 # call. A digest is always checked with its own scheme (key attached when it is the same key).
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reconciler.errors import Problem
+from reconciler.core.errors import Problem
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ import hmac
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.errors import GuardError, ReconcilerError
-from reconciler.masking import register
+from reconciler.core.errors import GuardError, ReconcilerError
+from reconciler.core.masking import register
 from reconciler.plan import canonical
 
 KEY_VAR = "RECONCILER_PLAN_KEY"

@@ -1,4 +1,4 @@
-"""Read an auth0-deploy-cli export (see reconciler.deploycli): its files, with keyword markers
+"""Read an auth0-deploy-cli export (see features.deploycli): its files, with keyword markers
 replaced by tokens, into actions and trigger binding lists; every problem and note is collected
 on the Reader rather than raised."""
 
@@ -12,10 +12,10 @@ from typing import Any
 
 import yaml
 
-from reconciler import masking
-from reconciler.catalogue import Catalogue
-from reconciler.export import ExportBinding
-from reconciler.model import Dependency
+from reconciler.core import masking
+from reconciler.core.catalogue import Catalogue
+from reconciler.core.model import Dependency
+from reconciler.features.export import ExportBinding
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 _MARKER = re.compile(

@@ -5,7 +5,7 @@
     files = render_bundle(bundle)                     # pure: {relative path: text}
     write_tree(out_dir, files, force=False)
 
-The Bundle/render pair also serves `import-deploy-cli` (reconciler.deploycli). Layout of the
+The Bundle/render pair also serves `import-deploy-cli` (features.deploycli). Layout of the
 output, the same for both:
 
 - `<trigger>.yaml`: the actions of one trigger; their code in `<trigger>/<name>.js` (names
@@ -27,7 +27,7 @@ where a trailer says so. Marketplace actions are never exported; they appear in 
 
 from __future__ import annotations
 
-from reconciler.export.bundle import (
+from reconciler.features.export.bundle import (
     BINDINGS_FILE,
     ENV_FILE,
     MODELINE,
@@ -41,7 +41,7 @@ from reconciler.export.bundle import (
     VarNames,
     ident,
 )
-from reconciler.export.files import (
+from reconciler.features.export.files import (
     check_out_dir,
     file_slug,
     manifest_schema_text,
@@ -50,7 +50,7 @@ from reconciler.export.files import (
     summary,
     write_tree,
 )
-from reconciler.export.fromlive import bundle_from_live, read_for_export
+from reconciler.features.export.fromlive import bundle_from_live, read_for_export
 
 __all__ = [
     "BINDINGS_FILE",

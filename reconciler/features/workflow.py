@@ -23,15 +23,15 @@ from reconciler.apply import (
 from reconciler.apply.executor import LATE_PHASES
 from reconciler.auth0.live import read_live
 from reconciler.auth0.tenant import TenantSession
-from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
-from reconciler.digests import key_from_env
-from reconciler.errors import GuardError, clip
-from reconciler.escaping import terminal
+from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
+from reconciler.core.digests import key_from_env
+from reconciler.core.errors import GuardError, clip
+from reconciler.core.escaping import terminal
+from reconciler.core.model import DesiredState, LiveState, Trigger
+from reconciler.features.rootdir import DefaultRoot
 from reconciler.manifest import load_manifests
 from reconciler.manifest.deferred import settle
-from reconciler.model import DesiredState, LiveState, Trigger
 from reconciler.plan import Plan, PlanOptions, make_plan
-from reconciler.rootdir import DefaultRoot
 
 
 def load_desired(

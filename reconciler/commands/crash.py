@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reconciler import __version__
-from reconciler.errors import clip
-from reconciler.escaping import terminal
-from reconciler.masking import mask
+from reconciler.core.errors import clip
+from reconciler.core.escaping import terminal
+from reconciler.core.masking import mask
 
 CRASH_DIR = Path(".reconciler")
 

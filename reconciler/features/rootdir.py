@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reconciler.environments import configured_root
-from reconciler.errors import ReconcilerError
+from reconciler.core.errors import ReconcilerError
+from reconciler.features.environments import configured_root
 from reconciler.manifest.foreign import nothing_message, skipped_message, split_foreign
 from reconciler.manifest.loader import discover
 

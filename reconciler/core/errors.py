@@ -1,15 +1,15 @@
 """One error family. Everything a user may see derives from ReconcilerError.
 
 The CLI maps each to an exit code and prints `reconciler: error: <str(exc)>`; no traceback.
-Messages must never contain secret values or tokens (see reconciler.masking).
+Messages must never contain secret values or tokens (see reconciler.core.masking).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reconciler.escaping import terminal
-from reconciler.exitcodes import ExitCode
+from reconciler.core.escaping import terminal
+from reconciler.core.exitcodes import ExitCode
 
 QUOTE_LIMIT = 200  # characters of outside text (input, a server's message) an error may quote
 

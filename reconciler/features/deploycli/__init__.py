@@ -1,7 +1,7 @@
 """Convert the `actions` and `triggers` of an auth0-deploy-cli export into reconciler manifests.
 
     bundle = convert(Path("tenant.yaml"))        # or the root of a directory-format export
-    files = reconciler.export.render_bundle(bundle)
+    files = reconciler.features.export.render_bundle(bundle)
 
 Input, in deploy-cli's two shapes (auth0/auth0-deploy-cli `src/context/yaml/handlers/actions.ts`,
 `triggers.ts`; `src/context/directory/handlers/actions.ts`, `triggers.ts`):
@@ -34,7 +34,7 @@ marketplace actions, and deploy-cli settings such as `AUTH0_ALLOW_DELETE` (see `
 
 from __future__ import annotations
 
-from reconciler.deploycli.converter import convert, detect
-from reconciler.deploycli.reader import MAX_FILE_BYTES
+from reconciler.features.deploycli.converter import convert, detect
+from reconciler.features.deploycli.reader import MAX_FILE_BYTES
 
 __all__ = ["MAX_FILE_BYTES", "convert", "detect"]

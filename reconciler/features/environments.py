@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reconciler.errors import ManifestError, Problem, ReconcilerError
+from reconciler.core.errors import ManifestError, Problem, ReconcilerError
 from reconciler.manifest.loader import CONFIG_FILES
 from reconciler.manifest.problems import did_you_mean
 from reconciler.manifest.schema import validate_document

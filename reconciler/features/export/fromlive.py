@@ -1,4 +1,4 @@
-"""A live tenant -> the Bundle `reconciler export` writes (reconciler.export)."""
+"""A live tenant -> the Bundle `reconciler export` writes (reconciler.features.export)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from dataclasses import replace
 
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.live import name_bindings, read_live, to_bindings
-from reconciler.catalogue import BUILTIN_TRIGGERS, Catalogue
-from reconciler.errors import ReconcilerError
-from reconciler.export.bundle import (
+from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
+from reconciler.core.errors import ReconcilerError
+from reconciler.core.model import LiveAction, LiveState
+from reconciler.core.trailer import strip_trailer
+from reconciler.features.export.bundle import (
     Bundle,
     EnvVar,
     ExportAction,
@@ -17,8 +19,6 @@ from reconciler.export.bundle import (
     SecretRef,
     VarNames,
 )
-from reconciler.model import LiveAction, LiveState
-from reconciler.trailer import strip_trailer
 
 
 def read_for_export(client: Auth0Client, *, tenant: str) -> LiveState:

@@ -1,4 +1,4 @@
-"""What an export or a deploy-cli conversion writes (reconciler.export): the Bundle, its parts,
+"""What an export or a deploy-cli conversion writes (features.export): the Bundle, its parts,
 the file names, and the variable names its secrets become."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from reconciler.model import Dependency
+from reconciler.core.model import Dependency
 
 BINDINGS_FILE = "bindings.yaml"
 ENV_FILE = ".env.example"
