@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from reconciler.apply import waits
 from reconciler.apply.bodies import ActionBody, action_names, bindings_body, write_body
 from reconciler.apply.journal import Journal
 from reconciler.apply.results import FAILED, OK, SKIPPED, StepResult
 from reconciler.apply.twin import is_twin
+from reconciler.apply.waits import ApiObject
 from reconciler.auth0.client import Auth0Client
 from reconciler.core.errors import ApiError, ReconcilerError, StepFailed
 from reconciler.core.interrupts import quiet_thread
@@ -34,7 +35,6 @@ from reconciler.plan.kinds import (
     WaitBuild,
 )
 
-Json = dict[str, Any]
 S = TypeVar("S", bound=Step)
 NOT_DEPLOYED = "not been deployed yet"
 #: Auth0 builds take about 1-10 s (reference §4.1): the first build poll waits until one build
@@ -73,7 +73,7 @@ class Applier:
         self.deploy_with_create: set[str] = set()
         self.last_write = time.monotonic()
         # how the deploy wait reads the action list (execute() makes it the verifying re-read)
-        self.deploy_lister: Callable[[], list[Json]] | None = None
+        self.deploy_lister: Callable[[], Sequence[ApiObject]] | None = None
         for step in plan.steps:
             if isinstance(step, UpdateAction | DeployAction | DeleteAction):
                 self.ids[step.name] = step.action_id
@@ -216,7 +216,7 @@ class Applier:
 
     def _deploy_phase(self, steps: list[DeployAction]) -> None:
         """POST every deploy (concurrently), then wait for all of them in one poll loop."""
-        versions: dict[str, tuple[DeployAction, Json, float]] = {}
+        versions: dict[str, tuple[DeployAction, ApiObject, float]] = {}
 
         def deploy(step: DeployAction) -> None:
             if (blocker := self._blocker(step)) is not None:
@@ -250,7 +250,7 @@ class Applier:
             ok, message = outcomes[action_id]
             self._record(step, OK if ok else FAILED, time.monotonic() - started, message)
 
-    def _deploy(self, action_id: str) -> Json:
+    def _deploy(self, action_id: str) -> ApiObject:
         deadline = time.monotonic() + self.build_timeout
         while True:
             try:

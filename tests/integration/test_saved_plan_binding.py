@@ -117,11 +117,7 @@ def test_a_forged_step_is_refused_before_any_write(
             "hand (its dependencies differ)",
         ),
         (
-            lambda s: (
-                replace(s, actions=(*s.actions, "ghost"))
-                if s.id == "wait_build"
-                else None
-            ),
+            lambda s: replace(s, actions=(*s.actions, "ghost")) if s.id == "wait_build" else None,
             "actions: the plan's wait_build step does not follow from the manifests at hand (it "
             "waits for an action the manifests do not name)",
         ),
