@@ -11,13 +11,22 @@ digest must instead match the secret values resolved now. Pure: no I/O.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from reconciler.core.digests import key_from_env
+from reconciler.core.fields import ACTION_FIELD_NAMES
 from reconciler.core.model import DesiredState
 from reconciler.core.trailer import strip_trailer, verify
 from reconciler.diff.secrets import desired_values
-from reconciler.plan import Plan, Step
+from reconciler.plan import Plan
+from reconciler.plan.kinds import (
+    CreateAction,
+    DeleteAction,
+    DeployAction,
+    Rebind,
+    Step,
+    UpdateAction,
+    WaitBuild,
+)
 
 
 def underived_step(saved: Plan, fresh: Plan, desired: DesiredState) -> str | None:
@@ -26,25 +35,40 @@ def underived_step(saved: Plan, fresh: Plan, desired: DesiredState) -> str | Non
     made = {s.id: s for s in fresh.steps}
     ids = {s.id for s in saved.steps}
     for step in saved.steps:
-        if step.kind == "wait_build":
+        if isinstance(step, WaitBuild):
             why = _wait_difference(step, desired)
         else:
             why = _difference(step, made.get(step.id), desired, ids)
         if why is not None:
             return (
-                f"{step.address}: the plan's {step.kind} step does not follow from the manifests "
-                f"at hand ({why}); run plan again"
+                f"{step.address}: the plan's {step.kind.value} step does not follow from the "
+                f"manifests at hand ({why}); run plan again"
             )
     return None
 
 
-def _wait_difference(step: Step, desired: DesiredState) -> str | None:
+def _wait_difference(step: WaitBuild, desired: DesiredState) -> str | None:
     """The build wait writes nothing, and which actions are still building depends on other
     writers too; it may only wait for actions the manifests name."""
-    names = step.payload.get("actions")
-    if not isinstance(names, list) or any(desired.action(str(n)) is None for n in names):
+    if any(desired.action(n) is None for n in step.actions):
         return "it waits for an action the manifests do not name"
     return None
+
+
+def _members(step: Step) -> dict[str, object]:
+    """What a step writes, member by member, named as in its plan payload."""
+    out: dict[str, object] = {}
+    if isinstance(step, UpdateAction | DeployAction | DeleteAction):
+        out["action_id"] = step.action_id
+    if isinstance(step, CreateAction | UpdateAction | DeployAction | DeleteAction):
+        out["name"] = step.name
+    if isinstance(step, CreateAction | UpdateAction):
+        out.update({n: getattr(step.fields, n) for n in ACTION_FIELD_NAMES})
+    if isinstance(step, CreateAction):
+        out["deploy"] = step.deploy
+    if isinstance(step, Rebind):
+        out.update(trigger=step.trigger, bindings=step.bindings)
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def _difference(
@@ -57,19 +81,20 @@ def _difference(
     # an extra dependency only waits longer; a missing one could reorder the writes
     if any(d in saved_ids and d not in step.depends_on for d in other.depends_on):
         return "its dependencies differ"
-    for key in sorted(set(step.payload) | set(other.payload)):
+    mine, theirs = _members(step), _members(other)
+    for key in sorted(set(mine) | set(theirs)):
         if key == "code":
-            why = _code_difference(step.payload.get("code"), other.payload.get("code"), step)
+            why = _code_difference(mine.get("code"), theirs.get("code"))
             if why is None:
                 why = _secret_difference(step, desired)
             if why is not None:
                 return why
-        elif step.payload.get(key) != other.payload.get(key):
+        elif mine.get(key) != theirs.get(key):
             return f"{key} differs"
     return None
 
 
-def _code_difference(mine: Any, theirs: Any, step: Step) -> str | None:
+def _code_difference(mine: object, theirs: object) -> str | None:
     if not isinstance(mine, str) or not isinstance(theirs, str):
         return "code differs"
     body, info = strip_trailer(mine)
@@ -84,8 +109,10 @@ def _code_difference(mine: Any, theirs: Any, step: Step) -> str | None:
 
 
 def _secret_difference(step: Step, desired: DesiredState) -> str | None:
-    action = desired.action(str(step.payload.get("name")))
-    _, info = strip_trailer(str(step.payload.get("code")))
+    if not isinstance(step, CreateAction | UpdateAction):
+        return "code differs"
+    action = desired.action(step.name)
+    _, info = strip_trailer(step.fields.code or "")
     values = desired_values(action) if action is not None else None
     if info is None or values is None or not verify(info.secrets, values, key_from_env()):
         return "the secret digest in its code does not match the secret values at hand"

@@ -10,24 +10,32 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TypeVar
 
 from reconciler.apply import waits
-from reconciler.apply.bodies import action_names, write_body
+from reconciler.apply.bodies import ActionBody, action_names, bindings_body, write_body
 from reconciler.apply.journal import Journal
 from reconciler.apply.results import FAILED, OK, SKIPPED, StepResult
 from reconciler.apply.twin import is_twin
+from reconciler.apply.waits import ApiObject
 from reconciler.auth0.client import Auth0Client
 from reconciler.core.errors import ApiError, ReconcilerError, StepFailed
 from reconciler.core.interrupts import quiet_thread
 from reconciler.core.model import DesiredState
-from reconciler.plan import Plan, Step
+from reconciler.plan import Plan
+from reconciler.plan.kinds import (
+    CreateAction,
+    DeleteAction,
+    DeployAction,
+    Rebind,
+    Step,
+    UpdateAction,
+    WaitBuild,
+)
 
-Json = dict[str, Any]
-PHASES: tuple[tuple[str, ...], ...] = (("create", "update"), ("wait_build",), ("deploy",))
-LATE_PHASES: tuple[tuple[str, ...], ...] = (("rebind",), ("delete",))
+S = TypeVar("S", bound=Step)
 NOT_DEPLOYED = "not been deployed yet"
 #: Auth0 builds take about 1-10 s (reference §4.1): the first build poll waits until one build
 #: (waits.EXPECTED_BUILD_S) after the last write, since polling sooner only costs requests.
@@ -65,47 +73,48 @@ class Applier:
         self.deploy_with_create: set[str] = set()
         self.last_write = time.monotonic()
         # how the deploy wait reads the action list (execute() makes it the verifying re-read)
-        self.deploy_lister: Callable[[], list[Json]] | None = None
+        self.deploy_lister: Callable[[], Sequence[ApiObject]] | None = None
         for step in plan.steps:
-            name, action_id = step.payload.get("name"), step.payload.get("action_id")
-            if isinstance(name, str) and isinstance(action_id, str):
-                self.ids[name] = action_id
+            if isinstance(step, UpdateAction | DeployAction | DeleteAction):
+                self.ids[step.name] = step.action_id
 
     # ------------------------------------------------------------------ driver
 
     def run(self) -> list[StepResult]:
-        for kinds in PHASES:
-            steps = [s for s in self.plan.steps if s.kind in kinds]
-            if kinds == ("wait_build",):
-                for step in steps:
-                    self._run_one(step, self._wait_build)
-            elif kinds == ("deploy",):
-                self._deploy_phase(steps)
-            else:
-                self._parallel(steps)
-        for kinds in LATE_PHASES:
-            self._parallel([s for s in self.plan.steps if s.kind in kinds])
+        """Phase by phase (StepKind.phase): a phase's writes run concurrently, its deploys are
+        posted together and awaited in one poll loop, its build waits run one by one."""
+        for phase in sorted({s.kind.phase for s in self.plan.steps}):
+            steps = [s for s in self.plan.steps if s.kind.phase == phase]
+            self._parallel([s for s in steps if not isinstance(s, WaitBuild | DeployAction)])
+            self._deploy_phase([s for s in steps if isinstance(s, DeployAction)])
+            for wait in (s for s in steps if isinstance(s, WaitBuild)):
+                self._run_one(wait, self._wait_build)
         return self.results
+
+    def _write(self, step: Step) -> str:
+        if isinstance(step, CreateAction):
+            return self._create(step)
+        if isinstance(step, UpdateAction):
+            return self._update(step)
+        if isinstance(step, Rebind):
+            return self._rebind(step)
+        if isinstance(step, DeleteAction):
+            return self._delete(step)
+        raise StepFailed(f"{step.kind.value} steps are not applied by this version")
 
     def _parallel(self, steps: list[Step]) -> None:
         if not steps:
             return
-        handlers: dict[str, Callable[[Step], str]] = {
-            "create": self._create,
-            "update": self._update,
-            "rebind": self._rebind,
-            "delete": self._delete,
-        }
         with ThreadPoolExecutor(self.parallelism, "apply", quiet_thread) as pool:
-            for future in [pool.submit(self._run_one, s, handlers[s.kind]) for s in steps]:
+            for future in [pool.submit(self._run_one, s, self._write) for s in steps]:
                 future.result()
 
-    def _run_one(self, step: Step, handler: Callable[[Step], str]) -> None:
+    def _run_one(self, step: S, handler: Callable[[S], str]) -> None:
         blocker = self._blocker(step)
         if blocker is not None:
             self._record(step, SKIPPED, 0.0, blocker)
             return
-        self.journal.write("step", step=step.id, kind=step.kind, status="started")
+        self.journal.write("step", step=step.id, kind=step.kind.value, status="started")
         started = time.monotonic()
         try:
             message = handler(step)
@@ -124,25 +133,24 @@ class Applier:
                     return f"skipped: {', '.join(bad)} did not build"
             elif dep in self.failed_steps:
                 return f"skipped: depends on {dep}, which did not complete"
-        if step.kind in ("deploy", "rebind"):
+        if isinstance(step, DeployAction | Rebind):
             bad = sorted(n for n in names if n in self.failed_actions)
             if bad:
                 return f"skipped: {', '.join(bad)} failed earlier in this apply"
         return None
 
     def _record(self, step: Step, status: str, seconds: float, message: str) -> None:
-        result = StepResult(step.id, step.kind, step.address, status, seconds, message)
+        result = StepResult(step.id, step.kind.value, step.address, status, seconds, message)
         with self._lock:
             self.results.append(result)
             if status != OK:
                 self.failed_steps.add(step.id)
-                name = step.payload.get("name")
-                if step.kind in ("create", "update", "deploy") and isinstance(name, str):
-                    self.failed_actions.add(name)
+                if isinstance(step, CreateAction | UpdateAction | DeployAction):
+                    self.failed_actions.add(step.name)
         self.journal.write(
             "step",
             step=step.id,
-            kind=step.kind,
+            kind=step.kind.value,
             address=step.address,
             status=status,
             seconds=round(seconds, 3),
@@ -153,15 +161,15 @@ class Applier:
 
     # ------------------------------------------------------------------ writes
 
-    def _body(self, step: Step) -> Json:
+    def _body(self, step: CreateAction | UpdateAction) -> ActionBody:
         return write_body(step, self.desired)
 
-    def _create(self, step: Step) -> str:
-        name = str(step.payload["name"])
+    def _create(self, step: CreateAction) -> str:
+        name = step.name
         body = self._body(step)
         verb = "created"
         try:
-            created = self.client.create_action(body)
+            created = self.client.create_action(dict(body))
         except ApiError as exc:  # 409: a concurrent apply may have created the very same action
             twins = [a for a in self.client.list_actions(action_name=name) if a.get("name") == name]
             if exc.status != 409 or len(twins) != 1 or not is_twin(twins[0], body):
@@ -173,21 +181,19 @@ class Applier:
         with self._lock:
             self.last_write = time.monotonic()
             self.ids[name] = action_id
-            if step.payload.get("deploy"):
+            if step.deploy:
                 self.deploy_with_create.add(name)
-        return verb + (" (deploys once built)" if step.payload.get("deploy") else "")
+        return verb + (" (deploys once built)" if step.deploy else "")
 
-    def _update(self, step: Step) -> str:
+    def _update(self, step: UpdateAction) -> str:
         body = self._body(step)
-        body.pop("name", None)
-        body.pop("deploy", None)
-        self.client.update_action(str(step.payload["action_id"]), body)
+        self.client.update_action(step.action_id, dict(body))
         with self._lock:
             self.last_write = time.monotonic()
         return "updated (" + ", ".join(sorted(body)) + ")"
 
-    def _wait_build(self, step: Step) -> str:
-        names = [n for n in step.payload.get("actions", []) if n not in self.failed_actions]
+    def _wait_build(self, step: WaitBuild) -> str:
+        names = [n for n in step.actions if n not in self.failed_actions]
         checks = {
             self.ids[n]: waits.check_build(n in self.deploy_with_create)
             for n in names
@@ -208,22 +214,22 @@ class Applier:
             raise StepFailed("; ".join(failures))
         return f"{len(checks)} built"
 
-    def _deploy_phase(self, steps: list[Step]) -> None:
+    def _deploy_phase(self, steps: list[DeployAction]) -> None:
         """POST every deploy (concurrently), then wait for all of them in one poll loop."""
-        versions: dict[str, tuple[Step, Json, float]] = {}
+        versions: dict[str, tuple[DeployAction, ApiObject, float]] = {}
 
-        def deploy(step: Step) -> None:
+        def deploy(step: DeployAction) -> None:
             if (blocker := self._blocker(step)) is not None:
                 self._record(step, SKIPPED, 0.0, blocker)
                 return
             started = time.monotonic()
             try:
-                version = self._deploy(str(step.payload["action_id"]))
+                version = self._deploy(step.action_id)
             except (StepFailed, ReconcilerError) as exc:
                 self._record(step, FAILED, time.monotonic() - started, str(exc))
                 return
             with self._lock:
-                versions[str(step.payload["action_id"])] = (step, version, started)
+                versions[step.action_id] = (step, version, started)
 
         if not steps:
             return
@@ -244,7 +250,7 @@ class Applier:
             ok, message = outcomes[action_id]
             self._record(step, OK if ok else FAILED, time.monotonic() - started, message)
 
-    def _deploy(self, action_id: str) -> Json:
+    def _deploy(self, action_id: str) -> ApiObject:
         deadline = time.monotonic() + self.build_timeout
         while True:
             try:
@@ -259,19 +265,9 @@ class Applier:
                 raise StepFailed("the API answered the deploy without a version id")
             return version
 
-    def _rebind(self, step: Step) -> str:
-        trigger = str(step.payload["trigger"])
-        body: list[Json] = []
-        for entry in step.payload["bindings"]:
-            action_id = entry.get("action_id") or self.ids.get(entry["action"])
-            if not action_id:
-                raise StepFailed(f"cannot bind {entry['action']}: its id is unknown")
-            body.append(
-                {
-                    "ref": {"type": "action_id", "value": action_id},
-                    "display_name": entry["display_name"],
-                }
-            )
+    def _rebind(self, step: Rebind) -> str:
+        trigger = step.trigger
+        body = [dict(b) for b in bindings_body(step, self.ids)]
         deadline = time.monotonic() + self.rebind_retry_seconds
         while True:
             try:
@@ -282,12 +278,12 @@ class Applier:
                     self.sleep(waits.EXPECTED_BUILD_S)
                     continue
                 raise
-            names = [str(e["action"]) for e in step.payload["bindings"]]
+            names = [e.action for e in step.bindings]
             return "bound " + (", ".join(names) if names else "nothing")
 
-    def _delete(self, step: Step) -> str:
+    def _delete(self, step: DeleteAction) -> str:
         try:
-            self.client.delete_action(str(step.payload["action_id"]))
+            self.client.delete_action(step.action_id)
         except ApiError as exc:
             if exc.status == 404:
                 return "deleted (it was already gone)"

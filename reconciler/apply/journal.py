@@ -8,7 +8,7 @@ import json
 import os
 import threading
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from reconciler.core.errors import ReconcilerError
 from reconciler.core.masking import mask
@@ -24,10 +24,13 @@ class Journal:
             except OSError as exc:
                 raise ReconcilerError(f"cannot open journal {path}: {exc.strerror}") from None
 
-    def write(self, event: str, **fields: Any) -> None:
+    def write(self, event: str, **fields: object) -> None:
         if self._file is None:
             return
-        record = {"ts": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"), "event": event}
+        record: dict[str, object] = {
+            "ts": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+            "event": event,
+        }
         record.update(fields)
         line = mask(json.dumps(record, sort_keys=True, ensure_ascii=False))
         with self._lock:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from reconciler.core.digests import key_from_env
 from reconciler.core.model import DesiredState, LiveState
 from reconciler.core.trailer import strip_trailer, verify
-from reconciler.plan import Plan, bindings_digest
+from reconciler.plan import ActionPrecondition, BindingsPrecondition, Plan, bindings_digest
+from reconciler.plan.kinds import CreateAction, UpdateAction
 
 
 def stale_resources(plan: Plan, live: LiveState) -> list[str]:
@@ -20,29 +21,29 @@ def stale_resources(plan: Plan, live: LiveState) -> list[str]:
         if not change.planned:
             continue
         pre = change.preconditions
-        if change.kind == "action":
+        if change.kind == "action" and isinstance(pre, ActionPrecondition):
             problems.extend(_action(change.address, change.name, pre, live))
         elif change.kind == "bindings":
             current = live.bindings_for(change.name)
             digest = bindings_digest(current.entries if current else ())
-            if digest != pre.get("digest"):
+            if not isinstance(pre, BindingsPrecondition) or digest != pre.digest:
                 problems.append(f"{change.address}: the binding list changed since the plan")
     return problems
 
 
-def _action(address: str, name: str, pre: dict[str, object], live: LiveState) -> list[str]:
-    if pre.get("id") is None:
+def _action(address: str, name: str, pre: ActionPrecondition, live: LiveState) -> list[str]:
+    if pre.id is None:
         if live.action_named(name):
             return [f"{address}: an action with this name was created since the plan"]
         return []
-    found = [a for a in live.actions if a.id == pre["id"]]
+    found = [a for a in live.actions if a.id == pre.id]
     if not found:
         return [f"{address}: the action was deleted since the plan"]
     action = found[0]
     deployed = action.deployed_version.id if action.deployed_version else None
-    if action.updated_at != pre.get("updated_at"):
+    if action.updated_at != pre.updated_at:
         return [f"{address}: the action was updated since the plan"]
-    if deployed != pre.get("deployed_version_id"):
+    if deployed != pre.deployed_version_id:
         return [f"{address}: a different version was deployed since the plan"]
     return []
 
@@ -51,11 +52,10 @@ def secret_mismatches(plan: Plan, desired: DesiredState) -> list[str]:
     """Secret values now resolved must be the ones the plan's digests were made from."""
     problems: list[str] = []
     for step in plan.steps:
-        code = step.payload.get("code")
-        if step.kind not in ("create", "update") or not isinstance(code, str):
+        if not isinstance(step, CreateAction | UpdateAction) or step.fields.code is None:
             continue
-        _, info = strip_trailer(code)
-        action = desired.action(str(step.payload.get("name")))
+        _, info = strip_trailer(step.fields.code)
+        action = desired.action(step.name)
         if info is None or action is None or not info.secrets:
             continue
         values = {s.name: s.value.reveal() for s in action.secrets if s.value is not None}

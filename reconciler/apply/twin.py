@@ -9,49 +9,47 @@ its id instead of failing. Anything else keeps the 409 as a failure (the plan wa
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
+from reconciler.apply.bodies import ActionBody
 from reconciler.core.digests import key_from_env
 from reconciler.core.trailer import strip_trailer, verify
 
-Json = dict[str, Any]
+
+def _entries(value: object) -> list[Mapping[str, object]]:
+    """The objects of a list member of an API object (anything else: none)."""
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
 
 
-def _deps(obj: Json) -> list[tuple[Any, Any]]:
-    return sorted((d.get("name"), d.get("version")) for d in obj.get("dependencies") or [])
+def _deps(entries: list[Mapping[str, object]]) -> list[tuple[str, str]]:
+    return sorted((str(d.get("name")), str(d.get("version"))) for d in entries)
 
 
-def _trigger(obj: Json) -> tuple[Any, Any]:
-    triggers = obj.get("supported_triggers") or [{}]
-    return triggers[0].get("id"), triggers[0].get("version")
+def _trigger(entries: list[Mapping[str, object]]) -> tuple[object, object]:
+    first = entries[0] if entries else {}
+    return first.get("id"), first.get("version")
 
 
-def is_twin(live: Json, body: Json) -> bool:
+def is_twin(live: Mapping[str, object], body: ActionBody) -> bool:
     """True when `live` (an action from the API) holds what POSTing `body` would have made."""
-    try:
-        live_code, live_info = strip_trailer(str(live.get("code", "")))
-        want_code, want_info = strip_trailer(str(body.get("code", "")))
-        if live_info is None or want_info is None or live.get("integration"):
-            return False
-        values = {str(s["name"]): str(s["value"]) for s in body.get("secrets") or []}
-        names = sorted(str(s.get("name")) for s in live.get("secrets") or [])
-        return (
-            live_code == want_code
-            and live_info.protect == want_info.protect
-            and live_info.code_hash == want_info.code_hash
-            and live.get("runtime") == body.get("runtime")
-            and _deps(live) == _deps(body)
-            and _trigger(live) == _trigger(body)
-            and names == sorted(values)
-            and (
-                verify(live_info.secrets, values, key_from_env())
-                if values
-                else live_info.secrets == ""
-            )
-        )
-    except (AttributeError, KeyError, TypeError, IndexError):
+    live_code, live_info = strip_trailer(str(live.get("code", "")))
+    want_code, want_info = strip_trailer(body.get("code", ""))
+    if live_info is None or want_info is None or live.get("integration"):
         return False
-
-
-def _secrets_match(digest: str, values: dict[str, str]) -> bool:
-    return verify(digest, values, key_from_env()) if values else digest == ""
+    values = {s["name"]: s["value"] for s in body.get("secrets", [])}
+    names = sorted(str(s.get("name")) for s in _entries(live.get("secrets")))
+    want_deps = sorted((d["name"], d["version"]) for d in body.get("dependencies", []))
+    triggers = body.get("supported_triggers") or []
+    want_trigger = (triggers[0]["id"], triggers[0]["version"]) if triggers else (None, None)
+    return (
+        live_code == want_code
+        and live_info.protect == want_info.protect
+        and live_info.code_hash == want_info.code_hash
+        and live.get("runtime") == body.get("runtime")
+        and _deps(_entries(live.get("dependencies"))) == want_deps
+        and _trigger(_entries(live.get("supported_triggers"))) == want_trigger
+        and names == sorted(values)
+        and (
+            verify(live_info.secrets, values, key_from_env()) if values else live_info.secrets == ""
+        )
+    )

@@ -10,13 +10,13 @@ sets it to its emulators' build time (tests/conftest.py).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from reconciler.auth0.client import Auth0Client
 from reconciler.core.errors import clip
 
-Json = dict[str, Any]
+#: An object the API answered with, read only (its members are checked where they are used).
+ApiObject = Mapping[str, object]
 #: None = still waiting; otherwise (ok, message)
 Outcome = tuple[bool, str] | None
 INTERVALS = (0.25, 0.5, 0.5, 1.0)  # in builds
@@ -28,7 +28,7 @@ def interval(rounds: int) -> float:
     return INTERVALS[min(rounds, len(INTERVALS) - 1)] * EXPECTED_BUILD_S
 
 
-def version_number(version: Json) -> int | None:
+def version_number(version: ApiObject) -> int | None:
     """A version's `number`, or None when the API left it out or sent something else."""
     number = version.get("number")
     return number if isinstance(number, int) else None
@@ -40,7 +40,7 @@ def _shown(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def build_errors(obj: Json) -> str:
+def build_errors(obj: ApiObject) -> str:
     """Why a build failed. Real failed builds carry no `errors[]` (TF-REC TestAccAction #43:
     only `status: "failed"`), so without one this says what the API does give: the draft's
     runtime and dependencies (the usual cause is a dependency npm cannot resolve), and which
@@ -53,7 +53,8 @@ def build_errors(obj: Json) -> str:
     )
     if any(msgs):
         return clip("; ".join(_shown(m) for m in msgs if m))
-    deps = [d for d in obj.get("dependencies") or [] if isinstance(d, dict)]
+    raw = obj.get("dependencies")
+    deps = [d for d in raw if isinstance(d, dict)] if isinstance(raw, list) else []
     named = ", ".join(_shown(f"{d.get('name', '?')}@{d.get('version', '?')}") for d in deps[:10])
     why = (
         f"status failed, Auth0 gave no build errors (runtime {_shown(obj.get('runtime', '?'))}, "
@@ -65,11 +66,11 @@ def build_errors(obj: Json) -> str:
     return why
 
 
-def check_build(expect_deployed: bool) -> Callable[[Json], Outcome]:
+def check_build(expect_deployed: bool) -> Callable[[ApiObject], Outcome]:
     """A draft is done when `built` (or `failed`); a create-with-deploy also needs its
     deployed version built."""
 
-    def check(obj: Json) -> Outcome:
+    def check(obj: ApiObject) -> Outcome:
         status = obj.get("status")
         if status == "failed":
             return False, f"build failed: {build_errors(obj)}"
@@ -89,12 +90,12 @@ def check_build(expect_deployed: bool) -> Callable[[Json], Outcome]:
     return check
 
 
-def check_deployed(version_id: str, number: int | None = None) -> Callable[[Json], Outcome]:
+def check_deployed(version_id: str, number: int | None = None) -> Callable[[ApiObject], Outcome]:
     """Done when `version_id` is the deployed version, or (given its `number`) when a newer
     version has already replaced it: a concurrent apply deployed after us, and waiting for
     ours would only run into the timeout. The verify step judges the final content."""
 
-    def check(obj: Json) -> Outcome:
+    def check(obj: ApiObject) -> Outcome:
         version = obj.get("deployed_version")
         if not isinstance(version, dict):
             return None
@@ -110,13 +111,13 @@ def check_deployed(version_id: str, number: int | None = None) -> Callable[[Json
 
 def poll(
     client: Auth0Client,
-    checks: dict[str, Callable[[Json], Outcome]],
+    checks: dict[str, Callable[[ApiObject], Outcome]],
     *,
     timeout: float,
     first_delay: float = 0.0,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
-    lister: Callable[[], list[Json]] | None = None,
+    lister: Callable[[], Sequence[ApiObject]] | None = None,
 ) -> dict[str, tuple[bool, str]]:
     """Wait until every awaited action id has an outcome; returns id -> (ok, message).
     `lister`: how to read the action list (default `client.list_actions`)."""

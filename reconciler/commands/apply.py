@@ -32,7 +32,7 @@ from reconciler.core.exitcodes import ExitCode, combine
 from reconciler.core.interrupts import quiet_thread, read_line
 from reconciler.features.rootdir import DefaultRoot
 from reconciler.features.workflow import check_saved_plan, execute, load_desired, plan_tenant
-from reconciler.plan import Plan, PlanOptions, planfile
+from reconciler.plan import Plan, PlanOptions, StepKind, planfile
 from reconciler.plan import sign as plansign
 
 MAX_PLAN_FILE = 64 * 2**20  # characters; a plan of 100 actions x 100 kB of code is ~25 MB
@@ -114,7 +114,7 @@ def apply_target(target: Target, s: Settings, prefix: str = "") -> ApplyResult |
         if saved is not None:
             live = check_saved_plan(saved, session, desired, target.var_files)
             plan = saved
-            deletes = any(step.kind == "delete" for step in plan.steps)
+            deletes = any(step.kind is StepKind.DELETE for step in plan.steps)
             options = PlanOptions(
                 allow_delete=options.allow_delete or deletes,
                 targets=plan.targets,

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 from reconciler.core.digests import DEFAULT, Scheme
 from reconciler.core.model import DesiredAction, LiveAction, LiveVersion
@@ -19,7 +18,14 @@ from reconciler.core.trailer import (
     strip_trailer,
 )
 from reconciler.diff.deployed import deployed_matches, drift
-from reconciler.diff.fields import code_diff, shape, structured_diff
+from reconciler.diff.fields import Shape, StructuredDiff, code_diff, shape, structured_diff
+from reconciler.diff.records import (
+    CodeDiff,
+    DependencyChange,
+    FieldChange,
+    FieldDiff,
+    SecretChange,
+)
 from reconciler.diff.secrets import (
     KEYED,
     REFRESH,
@@ -30,7 +36,6 @@ from reconciler.diff.secrets import (
 from reconciler.diff.types import (
     ADOPT,
     CREATE,
-    JSON,
     MANAGED,
     ORPHAN,
     UNMANAGED,
@@ -40,48 +45,42 @@ from reconciler.diff.types import (
 
 def _field_diff(
     before_code: str,
-    before: Mapping[str, Any],
+    before: Shape,
     desired: DesiredAction,
-    after: Mapping[str, Any],
+    after: Shape,
     secrets: Mapping[str, str],
     label: str,
-) -> JSON:
-    out: JSON = {"against": label}
+) -> FieldDiff:
     detail = structured_diff(before, after)
-    for key in ("trigger", "runtime", "dependencies"):
-        if key in detail:
-            out[key] = detail[key]
-    if secrets:
-        out["secrets"] = [{"name": n, "change": c} for n, c in secrets.items()]
+    code: CodeDiff | None = None
     if normalise_code(before_code) != normalise_code(desired.code):
-        out["code"] = {
-            "file": desired.code_file,
-            "unified": code_diff(
-                before_code,
-                desired.code,
-                before_label=f"{desired.name} ({label})",
-                after_label=f"{desired.name} (manifest: {desired.code_file})",
-            ),
-        }
-    return out
+        unified = code_diff(
+            before_code,
+            desired.code,
+            before_label=f"{desired.name} ({label})",
+            after_label=f"{desired.name} (manifest: {desired.code_file})",
+        )
+        code = CodeDiff(desired.code_file, unified=tuple(unified))
+    return FieldDiff(
+        against=label,
+        trigger=detail.trigger,
+        runtime=detail.runtime,
+        dependencies=detail.dependencies,
+        secrets=tuple(SecretChange(n, c) for n, c in secrets.items()) if secrets else None,
+        code=code,
+    )
 
 
 def _create(desired: DesiredAction, values: Mapping[str, str] | None) -> ActionDiff:
-    diff: JSON = {
-        "against": "nothing",
-        "trigger": {"before": None, "after": f"{desired.trigger} {desired.trigger_version}"},
-        "runtime": {"before": None, "after": desired.runtime},
-        "code": {
-            "file": desired.code_file,
-            "lines": len(normalise_code(desired.code).splitlines()),
-        },
-    }
-    if desired.dependencies:
-        diff["dependencies"] = [
-            {"name": d.name, "before": None, "after": d.version} for d in desired.dependencies
-        ]
-    if desired.secrets:
-        diff["secrets"] = [{"name": s.name, "change": "added"} for s in desired.secrets]
+    deps = tuple(DependencyChange(d.name, None, d.version) for d in desired.dependencies)
+    diff = FieldDiff(
+        against="nothing",
+        trigger=FieldChange(None, f"{desired.trigger} {desired.trigger_version}"),
+        runtime=FieldChange(None, desired.runtime),
+        dependencies=deps or None,
+        secrets=tuple(SecretChange(s.name, "added") for s in desired.secrets) or None,
+        code=CodeDiff(desired.code_file, lines=len(normalise_code(desired.code).splitlines())),
+    )
     return ActionDiff(
         name=desired.name,
         status=CREATE,
@@ -101,9 +100,9 @@ class _Draft:
     code: str  # the draft's code, trailer stripped
     info: TrailerInfo | None  # its ownership trailer
     names: list[str]  # the manifest's secret names
-    want: JSON  # the manifest's shape (trigger, runtime, dependencies, secret names)
-    draft: JSON  # the draft's shape
-    detail: JSON  # structured_diff(draft, want)
+    want: Shape  # the manifest's shape (trigger, runtime, dependencies, secret names)
+    draft: Shape  # the draft's shape
+    detail: StructuredDiff  # structured_diff(draft, want)
     code_changed: bool
     secrets: dict[str, str]  # secret name -> change against the draft
 
@@ -134,7 +133,7 @@ def _secret_reuse(
 ) -> tuple[bool, str | None, bool]:
     """(the secrets need writing, the live digest when it still describes the desired secrets,
     that digest needs a refresh to the current scheme)."""
-    needs_secrets = "secret_names" in d.detail or (
+    needs_secrets = d.detail.changed("secret_names") or (
         values is not None and any(c not in ("added", "removed", KEYED) for c in d.secrets.values())
     )
     reuse: str | None = None
@@ -162,7 +161,7 @@ def _draft_reasons(
     info = d.info
     if info is None:
         reasons.append("in the tenant without the ownership trailer: adopting it")
-    changed_names: list[str] = [k for k in ("trigger", "runtime", "dependencies") if k in d.detail]
+    changed_names = [k for k in ("trigger", "runtime", "dependencies") if d.detail.changed(k)]
     if d.code_changed:
         changed_names.insert(0, "code")
     if needs_secrets:
@@ -196,19 +195,17 @@ def _shown_diff(
     v_code: str,
     v_info: TrailerInfo | None,
     digests: Digests,
-) -> JSON:
+) -> FieldDiff:
     """The field diff shown: against the draft when it is written, else against the deployed
     version when only a deploy is due."""
     info = d.info
-    diff: JSON = {}
+    diff = FieldDiff()
     if update_fields:
         diff = _field_diff(d.code, d.draft, desired, d.want, d.secrets, "tenant draft")
         if info is not None and info.protect != desired.protect:
-            diff["protect"] = {"before": info.protect, "after": desired.protect}
+            diff = replace(diff, protect=FieldChange(info.protect, desired.protect))
     elif deploy and version is not None:
-        v_shape = shape(
-            d.want["trigger"], version.runtime, version.dependencies, version.secret_names
-        )
+        v_shape = shape(d.want.trigger, version.runtime, version.dependencies, version.secret_names)
         v_secrets = digests.entries(
             list(version.secret_names), v_info.secrets if v_info else None, d.names
         )
@@ -235,10 +232,10 @@ def diff_desired(
         or reuse != info.secrets
     )
     wanted = {
-        "supported_triggers": "trigger" in d.detail,
+        "supported_triggers": d.detail.changed("trigger"),
         "code": d.code_changed or trailer_stale,
-        "runtime": "runtime" in d.detail,
-        "dependencies": "dependencies" in d.detail,
+        "runtime": d.detail.changed("runtime"),
+        "dependencies": d.detail.changed("dependencies"),
         "secrets": needs_secrets,
     }
     update_fields = tuple(f for f, on in wanted.items() if on)

@@ -1,12 +1,16 @@
 """Owned triggers: the desired ordered list of (action name, display name) vs the live one,
-compared by position. Any difference is one rebind that writes the whole list."""
+compared by position. Any difference is one rebind that writes the whole list.
+
+`bindings_change` is the one place a rebind's before/after/positions record is made: for an
+owned trigger here, and for the planner's unbind-before-delete of a trigger it does not own."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from reconciler.core.model import DesiredTriggerBindings, LiveTriggerBindings
-from reconciler.diff.types import JSON, BindingsDiff
+from reconciler.diff.records import BindingRow, BindingsChange, Position
+from reconciler.diff.types import BindingsDiff
 
 Entry = tuple[str, str]  # (action name, display name)
 
@@ -22,12 +26,12 @@ def _keyed(entries: Sequence[Entry]) -> dict[tuple[str, int], tuple[int, str]]:
     return out
 
 
-def positions(before: Sequence[Entry], after: Sequence[Entry]) -> list[JSON]:
+def positions(before: Sequence[Entry], after: Sequence[Entry]) -> tuple[Position, ...]:
     """One row per action: old position -> new position (null when absent) and display names.
     Rows follow the new order; removed actions come last in their old order."""
     old = _keyed(before)
     new = _keyed(after)
-    rows: list[JSON] = []
+    rows: list[Position] = []
     ordered = sorted(new, key=lambda k: new[k][0]) + sorted(
         (k for k in old if k not in new), key=lambda k: old[k][0]
     )
@@ -35,15 +39,24 @@ def positions(before: Sequence[Entry], after: Sequence[Entry]) -> list[JSON]:
         was = old.get(key)
         now = new.get(key)
         rows.append(
-            {
-                "action": key[0],
-                "before": was[0] if was else None,
-                "after": now[0] if now else None,
-                "display_name_before": was[1] if was else None,
-                "display_name_after": now[1] if now else None,
-            }
+            Position(
+                action=key[0],
+                before=was[0] if was else None,
+                after=now[0] if now else None,
+                display_name_before=was[1] if was else None,
+                display_name_after=now[1] if now else None,
+            )
         )
-    return rows
+    return tuple(rows)
+
+
+def bindings_change(before: Sequence[Entry], after: Sequence[Entry]) -> BindingsChange:
+    """The change from the list `before` to the list `after` (both (action, display name))."""
+    return BindingsChange(
+        before=tuple(BindingRow(n, d) for n, d in before),
+        after=tuple(BindingRow(n, d) for n, d in after),
+        positions=positions(before, after),
+    )
 
 
 def live_entries(live: LiveTriggerBindings | None) -> list[Entry]:
@@ -57,9 +70,5 @@ def diff_bindings(
     have = live_entries(live)
     if want == have:
         return BindingsDiff(desired.trigger, desired, live, changed=False)
-    diff: JSON = {
-        "before": [{"action": n, "display_name": d} for n, d in have],
-        "after": [{"action": n, "display_name": d} for n, d in want],
-        "positions": positions(have, want),
-    }
+    diff = bindings_change(have, want)
     return BindingsDiff(desired.trigger, desired, live, changed=True, diff=diff)

@@ -3,9 +3,6 @@ edited outside reconciler (drift categories)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from reconciler.core.model import DesiredAction, LiveAction, LiveVersion
 from reconciler.core.trailer import (
     TrailerInfo,
@@ -14,7 +11,7 @@ from reconciler.core.trailer import (
     normalise_code,
     strip_trailer,
 )
-from reconciler.diff.fields import shape
+from reconciler.diff.fields import Shape, shape
 from reconciler.diff.secrets import Digests, not_compared
 from reconciler.diff.types import (
     DASHBOARD_EDIT_DEPLOYED,
@@ -28,13 +25,13 @@ from reconciler.diff.types import (
 def deployed_matches(
     desired: DesiredAction,
     version: LiveVersion | None,
-    want: Mapping[str, Any],
+    want: Shape,
     digests: Digests,
 ) -> tuple[bool, str, TrailerInfo | None]:
     if version is None:
         return False, "", None
     v_code, v_info = strip_trailer(version.code)
-    v_shape = shape(want["trigger"], version.runtime, version.dependencies, version.secret_names)
+    v_shape = shape(want.trigger, version.runtime, version.dependencies, version.secret_names)
     equal = normalise_code(v_code) == normalise_code(desired.code) and v_shape == want
     if equal and desired.secrets and digests.values is not None:
         names = tuple(sorted(digests.values))
@@ -54,16 +51,14 @@ def drift(
     v_code: str,
     v_info: TrailerInfo | None,
     desired: DesiredAction,
-    want: Mapping[str, Any],
+    want: Shape,
 ) -> tuple[Drift, ...]:
     if info is None:
         return ()
     out: list[Drift] = []
     norm = normalise_code
     if version is not None and v_info is not None and v_info.code_hash:
-        v_shape = shape(
-            want["trigger"], version.runtime, version.dependencies, version.secret_names
-        )
+        v_shape = shape(want.trigger, version.runtime, version.dependencies, version.secret_names)
         v_differs = norm(v_code) != norm(desired.code) or v_shape != want
         if v_differs and v_info.code_hash != code_hash(v_code):
             out.append(

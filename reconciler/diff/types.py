@@ -3,8 +3,7 @@ about ordering or safety (those are the planner's)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from reconciler.core.model import (
     DesiredAction,
@@ -13,9 +12,7 @@ from reconciler.core.model import (
     LiveTriggerBindings,
 )
 from reconciler.core.trailer import TrailerInfo
-
-#: JSON-ready data (the field-level diff that goes into the plan as is).
-JSON = dict[str, Any]
+from reconciler.diff.records import BindingsChange, FieldDiff
 
 # ActionDiff.status values
 CREATE = "create"  # in the manifests, not in the tenant
@@ -58,7 +55,7 @@ class ActionDiff:
     trailer: TrailerInfo | None = None
     update_fields: tuple[str, ...] = ()
     deploy: bool = False
-    diff: JSON = field(default_factory=dict)
+    diff: FieldDiff = FieldDiff()
     drift: tuple[Drift, ...] = ()
     reasons: tuple[str, ...] = ()
     reuse_digest: str | None = None
@@ -85,7 +82,7 @@ class BindingsDiff:
     desired: DesiredTriggerBindings
     live: LiveTriggerBindings | None
     changed: bool
-    diff: JSON = field(default_factory=dict)
+    diff: BindingsChange | None = None  # set when changed
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,6 @@ from reconciler.apply import (
     stale_resources,
     underived_step,
 )
-from reconciler.apply.executor import LATE_PHASES
 from reconciler.auth0.live import read_live
 from reconciler.auth0.tenant import TenantSession
 from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
@@ -31,7 +30,8 @@ from reconciler.core.model import DesiredState, LiveState, Trigger
 from reconciler.features.rootdir import DefaultRoot
 from reconciler.manifest import load_manifests
 from reconciler.manifest.deferred import settle
-from reconciler.plan import Plan, PlanOptions, make_plan
+from reconciler.plan import Plan, PlanOptions, StepKind, make_plan
+from reconciler.plan.kinds import writes_after_deploys
 
 
 def load_desired(
@@ -163,7 +163,7 @@ def check_saved_plan(
 def rederive(plan: Plan, desired: DesiredState, live: LiveState) -> None:
     """Plan again from the manifests at hand and this live state; every saved step must be in
     that plan as is, and that plan must not be blocked (GuardError naming the first one)."""
-    deletes = any(step.kind == "delete" for step in plan.steps)
+    deletes = any(step.kind is StepKind.DELETE for step in plan.steps)
     options = PlanOptions(allow_delete=deletes, targets=plan.targets, digest_key=key_from_env())
     fresh = make_plan(desired, live, options=options)
     problem = underived_step(plan, fresh, desired)
@@ -198,7 +198,7 @@ def execute(
         applier = Applier(
             client, plan, desired, parallelism=parallelism, journal=journal, on_result=on_result
         )
-        last = {s.kind for s in plan.steps} & {k for kinds in LATE_PHASES for k in kinds}
+        last = writes_after_deploys(plan.steps)
         verify_read = VerifyRead(session, desired, known_triggers)
         if verify and not last:  # no rebind or delete after the deploys
             applier.deploy_lister = verify_read

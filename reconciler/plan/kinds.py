@@ -8,13 +8,17 @@ JSON is made from these records only in reconciler.plan.planfile / reconciler.re
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
 from reconciler.core.fields import ActionFields, ModuleFields
 
 
-class StepKind(enum.Enum):
+class StepKind(enum.StrEnum):
+    """A step kind; its value is the `kind` word of the plan document (a StrEnum, so a kind
+    compares equal to that word)."""
+
     CREATE_MODULE = "create_module"
     UPDATE_MODULE = "update_module"
     PUBLISH_MODULE = "publish_module"
@@ -246,3 +250,9 @@ Step = (
 def ordered(steps: list[Step]) -> list[Step]:
     """Steps in phase order, stable within a phase."""
     return sorted(steps, key=lambda s: s.kind.phase)
+
+
+def writes_after_deploys(steps: Sequence[Step]) -> bool:
+    """Some step runs after the deploys (a rebind or a delete), so the deploys' own wait does
+    not see the final state of the tenant."""
+    return any(s.kind.phase > StepKind.DEPLOY.phase for s in steps)

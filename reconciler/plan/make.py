@@ -20,16 +20,12 @@ from reconciler.core.exitcodes import ExitCode
 from reconciler.core.model import DesiredState, LiveState
 from reconciler.core.trailer import compute_digest
 from reconciler.diff import ORPHAN, UNMANAGED, ActionDiff, diff_state
+from reconciler.diff.records import FieldDiff
 from reconciler.diff.secrets import desired_values
+from reconciler.plan.kinds import StepKind
+from reconciler.plan.planfile.encode import plan_digest
 from reconciler.plan.steps import Builder, deleted_detail
-from reconciler.plan.types import (
-    PRUNE_DISABLED,
-    Change,
-    Plan,
-    PlanOptions,
-    plan_digest,
-    summarize,
-)
+from reconciler.plan.types import PRUNE_DISABLED, Change, Plan, PlanOptions, summarize
 
 
 def exit_code(plan: Plan, *, detailed: bool = False) -> ExitCode:
@@ -73,7 +69,7 @@ def _secret_warnings(ad: ActionDiff) -> list[str]:
 def _blocked(builder: Builder, options: PlanOptions) -> list[str]:
     """The builder's guards, and --max-deletes."""
     blocked = list(builder.blocked)
-    deletes = sum(1 for s in builder.steps if s.kind == "delete")
+    deletes = sum(1 for s in builder.steps if s.kind is StepKind.DELETE)
     if options.max_deletes is not None and deletes > options.max_deletes:
         blocked.append(
             f"{deletes} actions would be deleted, more than --max-deletes {options.max_deletes}"
@@ -138,7 +134,7 @@ def _orphan(ad: ActionDiff, allow_delete: bool, builder: Builder) -> Change:
     if not allow_delete:
         reason = PRUNE_DISABLED + ("; protected (protect: true)" if ad.protected else "")
         # what --allow-delete would remove, shown like a planned delete
-        gone = {"deleted": deleted_detail(ad.live)} if ad.live is not None else {}
+        gone = FieldDiff(deleted=deleted_detail(ad.live)) if ad.live is not None else FieldDiff()
         return Change(address, ("delete",), reason, gone, planned=False)
     if ad.protected:
         builder.blocked.append(

@@ -13,11 +13,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
-from typing import Any
 
 from reconciler.core.errors import GuardError, ReconcilerError
 from reconciler.core.masking import register
-from reconciler.plan import canonical
+from reconciler.plan.planfile.encode import canonical
 
 KEY_VAR = "RECONCILER_PLAN_KEY"
 REQUIRE_VAR = "RECONCILER_REQUIRE_SIGNED_PLAN"
@@ -26,16 +25,16 @@ MIN_KEY_LEN = 16
 _TRUE = ("1", "true", "yes", "on")
 
 
-def sign(data: Mapping[str, Any], key: str) -> str:
+def sign(data: Mapping[str, object], key: str) -> str:
     body = {k: v for k, v in data.items() if k != "signature"}
     mac = hmac.new(key.encode("utf-8"), canonical(body).encode("utf-8"), hashlib.sha256)
     return PREFIX + mac.hexdigest()
 
 
-def check(data: Any, key: str, *, source: str) -> None:
+def check(data: object, key: str, *, source: str) -> None:
     """GuardError unless `data` carries a valid signature under `key`."""
     found = data.get("signature") if isinstance(data, dict) else None
-    if not isinstance(found, str):
+    if not isinstance(data, dict) or not isinstance(found, str):
         raise GuardError(
             f"{source}: the plan is not signed, but {KEY_VAR} is set; "
             "make it with plan --out under the same key"

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from reconciler.core.fields import ActionFields, SecretRef, TriggerRef
 from reconciler.core.model import DesiredAction, DesiredState, LiveAction, LiveState
 from reconciler.core.trailer import strip_trailer, with_trailer
 from reconciler.diff import ADOPT, CREATE, ActionDiff, BindingsDiff
-from reconciler.diff.bindings import positions
-from reconciler.diff.types import JSON
-from reconciler.plan.types import Change, Step, bindings_digest
+from reconciler.diff.bindings import bindings_change
+from reconciler.diff.records import BindingsChange, DeletedDetail, FieldDiff
+from reconciler.plan.kinds import (
+    BindingEntry,
+    CreateAction,
+    DeleteAction,
+    DeployAction,
+    Rebind,
+    Step,
+    UpdateAction,
+    WaitBuild,
+    ordered,
+)
+from reconciler.plan.planfile.encode import bindings_digest
+from reconciler.plan.types import ActionPrecondition, BindingsPrecondition, Change
 
-PHASES = {"create": 0, "update": 0, "wait_build": 1, "deploy": 2, "rebind": 3, "delete": 4}
 HEAD_LINES, HEAD_WIDTH = 5, 120
 
 
@@ -20,44 +32,48 @@ def _printable(line: str) -> str:
     return line if len(line) <= HEAD_WIDTH else line[: HEAD_WIDTH - 1] + "…"
 
 
-def deleted_detail(live: LiveAction) -> JSON:
+def deleted_detail(live: LiveAction) -> DeletedDetail:
     """What a delete removes, for the plan: trigger, deployed version, code size, first lines
     (the tenant's code without the trailer; control characters replaced)."""
     code, _ = strip_trailer(live.code)
     lines = code.splitlines()
     head = [_printable(line) for line in lines if line.strip()][:HEAD_LINES]
     version = live.deployed_version
-    return {
-        "trigger": live.trigger,
-        "trigger_version": live.trigger_version,
-        "deployed_version": version.number if version is not None and version.deployed else None,
-        "code_bytes": len(code.encode("utf-8")),
-        "code_lines": len(lines),
-        "head": head,
-    }
+    return DeletedDetail(
+        trigger=live.trigger,
+        trigger_version=live.trigger_version,
+        deployed_version=version.number if version is not None and version.deployed else None,
+        code_bytes=len(code.encode("utf-8")),
+        code_lines=len(lines),
+        head=tuple(head),
+    )
 
 
-def action_preconditions(live: LiveAction | None) -> JSON:
+def action_preconditions(live: LiveAction | None) -> ActionPrecondition:
     """What the plan saw of an action; all null for a create (the name must still be free)."""
     if live is None:
-        return {"id": None, "updated_at": None, "deployed_version_id": None}
+        return ActionPrecondition(None, None, None)
     version = live.deployed_version
-    return {
-        "id": live.id,
-        "updated_at": live.updated_at,
-        "deployed_version_id": version.id if version else None,
-    }
+    return ActionPrecondition(live.id, live.updated_at, version.id if version else None)
 
 
-def _fields(action: DesiredAction, digest: str, fields: Sequence[str]) -> JSON:
-    values: JSON = {
-        "supported_triggers": [{"id": action.trigger, "version": action.trigger_version}],
-        "code": with_trailer(action.code, digest, protect=action.protect),
-        "runtime": action.runtime,
-        "dependencies": [{"name": d.name, "version": d.version} for d in action.dependencies],
-        "secrets": [{"name": s.name, "var": s.var} for s in action.secrets],
-    }
-    return {f: values[f] for f in fields}
+def _fields(action: DesiredAction, digest: str, fields: Sequence[str]) -> ActionFields:
+    """The members of `fields` (names from ActionFields) the step writes."""
+
+    def wanted(name: str) -> bool:
+        return name in fields
+
+    return ActionFields(
+        supported_triggers=(TriggerRef(action.trigger, action.trigger_version),)
+        if wanted("supported_triggers")
+        else None,
+        code=with_trailer(action.code, digest, protect=action.protect) if wanted("code") else None,
+        runtime=action.runtime if wanted("runtime") else None,
+        dependencies=tuple(action.dependencies) if wanted("dependencies") else None,
+        secrets=tuple(SecretRef(s.name, s.var) for s in action.secrets)
+        if wanted("secrets")
+        else None,
+    )
 
 
 class Builder:
@@ -73,10 +89,9 @@ class Builder:
         self.ready: dict[str, str] = {}  # action name -> step after which it is deployed
         self.deleting: dict[str, LiveAction] = {}  # action id -> live action
 
-    def _add(
-        self, step_id: str, kind: str, address: str, deps: Sequence[str], payload: JSON
-    ) -> None:
-        self.steps.append(Step(step_id, kind, address, tuple(deps), payload))
+    def _add(self, step: Step) -> str:
+        self.steps.append(step)
+        return step.id
 
     def action(self, ad: ActionDiff, digest: str) -> Change:
         """A create, or any of adopt/update/deploy on a live action."""
@@ -87,14 +102,13 @@ class Builder:
         words: list[str] = []
         if ad.status == CREATE:
             words.append("create")
-            payload = {"name": name, **_fields(desired, digest, ad.update_fields)}
-            payload["deploy"] = desired.deploy
-            self._add(f"create:{name}", "create", address, (), payload)
+            fields = _fields(desired, digest, ad.update_fields)
+            created = self._add(CreateAction(name, fields, desired.deploy))
             self.created[name] = desired
-            self.building.append((name, f"create:{name}"))
+            self.building.append((name, created))
             if desired.deploy:
                 words.append("deploy")
-                self.ready[name] = f"create:{name}"
+                self.ready[name] = created
         else:
             live = ad.live
             assert live is not None
@@ -103,19 +117,17 @@ class Builder:
             deploy_deps: list[str] = []
             if ad.update_fields:
                 words.append("update")
-                payload = {"action_id": live.id, "name": name}
-                payload.update(_fields(desired, digest, ad.update_fields))
-                self._add(f"update:{name}", "update", address, (), payload)
-                self.building.append((name, f"update:{name}"))
-                deploy_deps = [f"update:{name}", "wait_build"]
+                fields = _fields(desired, digest, ad.update_fields)
+                updated = self._add(UpdateAction(live.id, name, fields))
+                self.building.append((name, updated))
+                deploy_deps = [updated, "wait_build"]
             elif ad.deploy and live.status != "built":
                 self.building.append((name, ""))
                 deploy_deps = ["wait_build"]
             if ad.deploy:
                 words.append("deploy")
-                payload = {"action_id": live.id, "name": name}
-                self._add(f"deploy:{name}", "deploy", address, deploy_deps, payload)
-                self.ready[name] = f"deploy:{name}"
+                deployed = self._add(DeployAction(live.id, name, tuple(deploy_deps)))
+                self.ready[name] = deployed
         reason = "; ".join(ad.reasons)
         precond = action_preconditions(ad.live)
         return Change(address, tuple(words), reason, ad.diff, ad.drift, precond)
@@ -125,7 +137,7 @@ class Builder:
             return
         deps = [step_id for _, step_id in self.building if step_id]
         names = sorted({name for name, _ in self.building})
-        self._add("wait_build", "wait_build", "actions", deps, {"actions": names})
+        self._add(WaitBuild(tuple(names), tuple(deps)))
 
     def delete(self, ad: ActionDiff) -> Change:
         live = ad.live
@@ -133,7 +145,7 @@ class Builder:
         self.deleting[live.id] = live
         precond = action_preconditions(live)
         reason = "; ".join(ad.reasons)
-        diff = {"deleted": deleted_detail(live)}
+        diff = FieldDiff(deleted=deleted_detail(live))
         return Change(f"action.{ad.name}", ("delete",), reason, diff, (), precond)
 
     # ----------------------------------------------------------------------- bindings
@@ -168,13 +180,11 @@ class Builder:
                 continue
             live_entries = bd.live.entries if bd.live else ()
             live_names = {e.action_name for e in live_entries}
-            entries: list[JSON] = []
+            entries: list[BindingEntry] = []
             deps: list[str] = []
             for e in bd.desired.entries:
                 action_id = self._entry(bd.trigger, e.action, e.external)
-                entries.append(
-                    {"action": e.action, "action_id": action_id, "display_name": e.display_name}
-                )
+                entries.append(BindingEntry(e.action, action_id, e.display_name))
                 if e.action not in live_names and e.action in self.ready:
                     dep = self.ready[e.action]
                     deps.extend([dep, "wait_build"] if dep.startswith("create:") else [dep])
@@ -182,14 +192,12 @@ class Builder:
                     self.blocked.append(
                         f"bindings.{bd.trigger}: still lists {e.action}, which is being deleted"
                     )
-            payload = {"trigger": bd.trigger, "bindings": entries}
-            step_id = f"rebind:{bd.trigger}"
-            self._add(step_id, "rebind", f"bindings.{bd.trigger}", sorted(set(deps)), payload)
-            precond = {"digest": bindings_digest(live_entries)}
-            reason = _binding_reason(bd.diff)
-            changes.append(
-                Change(f"bindings.{bd.trigger}", ("rebind",), reason, bd.diff, (), precond)
-            )
+            step = Rebind(bd.trigger, tuple(entries), tuple(sorted(set(deps))))
+            self._add(step)
+            assert bd.diff is not None  # a changed trigger has its change
+            precond = BindingsPrecondition(bindings_digest(live_entries))
+            reason = binding_reason(bd.diff)
+            changes.append(Change(step.address, ("rebind",), reason, bd.diff, (), precond))
         changes.extend(self._unbind_deleted(handled))
         return changes
 
@@ -202,24 +210,15 @@ class Builder:
             if tb.trigger in handled or not gone:
                 continue
             keep = [e for e in tb.entries if e.action_id not in self.deleting]
-            entries = [
-                {"action": e.action_name, "action_id": e.action_id, "display_name": e.display_name}
-                for e in keep
-            ]
+            entries = [BindingEntry(e.action_name, e.action_id, e.display_name) for e in keep]
             before = [(e.action_name, e.display_name) for e in tb.entries]
-            after = [(e.action_name, e.display_name) for e in keep]
-            diff: JSON = {
-                "before": [{"action": n, "display_name": d} for n, d in before],
-                "after": [{"action": n, "display_name": d} for n, d in after],
-                "positions": positions(before, after),
-            }
-            address = f"bindings.{tb.trigger}"
-            payload = {"trigger": tb.trigger, "bindings": entries}
-            self._add(f"rebind:{tb.trigger}", "rebind", address, (), payload)
+            diff = bindings_change(before, [(e.action_name, e.display_name) for e in keep])
+            step = Rebind(tb.trigger, tuple(entries))
+            self._add(step)
             names = ", ".join(sorted({e.action_name for e in gone}))
             reason = f"unbind {names} before deleting (trigger not owned by the manifests)"
-            precond = {"digest": bindings_digest(tb.entries)}
-            changes.append(Change(address, ("rebind",), reason, diff, (), precond))
+            precond = BindingsPrecondition(bindings_digest(tb.entries))
+            changes.append(Change(step.address, ("rebind",), reason, diff, (), precond))
         return changes
 
     def unowned_notes(self, owned: set[str]) -> list[str]:
@@ -249,35 +248,28 @@ class Builder:
         return out
 
     def deletes(self) -> None:
-        rebinds = {s.payload["trigger"] for s in self.steps if s.kind == "rebind"}
+        rebinds = {s.trigger for s in self.steps if isinstance(s, Rebind)}
         for live in sorted(self.deleting.values(), key=lambda a: (a.name, a.id)):
             deps = sorted(
                 f"rebind:{tb.trigger}"
                 for tb in self.live.bindings
                 if tb.trigger in rebinds and any(e.action_id == live.id for e in tb.entries)
             )
-            payload = {"action_id": live.id, "name": live.name}
-            self._add(f"delete:{live.name}", "delete", f"action.{live.name}", deps, payload)
+            self._add(DeleteAction(live.id, live.name, tuple(deps)))
 
     def ordered(self) -> list[Step]:
-        return sorted(self.steps, key=lambda s: PHASES[s.kind])  # stable within a phase
+        return ordered(self.steps)  # by StepKind.phase, stable within a phase
 
 
-def _binding_reason(diff: JSON) -> str:
+def binding_reason(diff: BindingsChange) -> str:
     """Say what the rebind does: bind/unbind names, a changed relative order, display names."""
-    rows = diff.get("positions", [])
-    added = [r["action"] for r in rows if r["before"] is None]
-    removed = [r["action"] for r in rows if r["after"] is None]
-    kept = [r for r in rows if r["before"] is not None and r["after"] is not None]
-    renamed = [r["action"] for r in kept if r["display_name_before"] != r["display_name_after"]]
     parts: list[str] = []
-    if added:
-        parts.append("bind " + ", ".join(added))
-    if removed:
-        parts.append("unbind " + ", ".join(removed))
-    old_order = [r["before"] for r in kept]  # kept rows are in the new order
-    if old_order != sorted(old_order):
+    if diff.added:
+        parts.append("bind " + ", ".join(diff.added))
+    if diff.removed:
+        parts.append("unbind " + ", ".join(diff.removed))
+    if diff.reordered:
         parts.append("change the order")
-    if renamed:
-        parts.append("change the display name of " + ", ".join(renamed))
+    if diff.renamed:
+        parts.append("change the display name of " + ", ".join(diff.renamed))
     return "; ".join(parts) or "binding list differs from the manifest"

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from reconciler.core.digests import Scheme, pbkdf2, scheme_for
-from reconciler.core.model import LiveBinding
 from reconciler.core.trailer import new_salt
 from reconciler.diff import Drift
-from reconciler.diff.types import JSON
+from reconciler.diff.records import ChangeDiff, FieldDiff
+from reconciler.plan.kinds import Step
 
 FORMAT_VERSION = "1"
 SUMMARY_KEYS = ("create", "update", "deploy", "rebind", "delete", "adopt", "unmanaged")
@@ -50,25 +47,35 @@ class PlanOptions:
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
-    id: str  # stable: "create:NAME", "wait_build", "deploy:NAME", "rebind:TRIGGER", ...
-    kind: str  # create | update | wait_build | deploy | rebind | delete
-    address: str  # "action.NAME", "bindings.TRIGGER", "actions" (wait_build)
-    depends_on: tuple[str, ...]
-    payload: JSON
+class ActionPrecondition:
+    """What the plan saw of an action; all None for a create (the name must still be free)."""
+
+    id: str | None
+    updated_at: str | None
+    deployed_version_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BindingsPrecondition:
+    """What the plan saw of a trigger: the digest of its live ordered binding list."""
+
+    digest: str
+
+
+Precondition = ActionPrecondition | BindingsPrecondition
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
     """One resource. `planned` is False when no step carries it out (unmanaged, a delete with
-    prune disabled or a protected delete); such changes have empty preconditions."""
+    prune disabled or a protected delete); such changes have no preconditions (None)."""
 
     address: str  # "action.NAME" | "bindings.TRIGGER"
     actions: tuple[str, ...]  # words from: create update deploy rebind delete adopt unmanaged
     reason: str
-    diff: JSON = field(default_factory=dict)
+    diff: ChangeDiff = FieldDiff()
     drift: tuple[Drift, ...] = ()
-    preconditions: JSON = field(default_factory=dict)
+    preconditions: Precondition | None = None
     planned: bool = True
 
     @property
@@ -105,50 +112,6 @@ class Plan:
             if s.id == step_id:
                 return s
         return None
-
-
-# --------------------------------------------------------------------------- canonical form
-
-
-def canonical(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def change_to_dict(change: Change) -> JSON:
-    return {
-        "address": change.address,
-        "actions": list(change.actions),
-        "reason": change.reason,
-        "planned": change.planned,
-        "diff": change.diff,
-        "drift": [{"category": d.category, "detail": d.detail} for d in change.drift],
-        "preconditions": change.preconditions,
-    }
-
-
-def step_to_dict(step: Step) -> JSON:
-    return {
-        "id": step.id,
-        "kind": step.kind,
-        "address": step.address,
-        "depends_on": list(step.depends_on),
-        "payload": step.payload,
-    }
-
-
-def plan_digest(changes: Sequence[Change], steps: Sequence[Step]) -> str:
-    """sha256 over the canonical JSON of changes + steps (never over created_at)."""
-    body = {
-        "changes": [change_to_dict(c) for c in changes],
-        "steps": [step_to_dict(s) for s in steps],
-    }
-    return "sha256:" + hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
-
-
-def bindings_digest(entries: Sequence[LiveBinding]) -> str:
-    """The precondition of a rebind: sha256 of the live ordered (action_id, display_name)."""
-    data = [[e.action_id, e.display_name] for e in entries]
-    return "sha256:" + hashlib.sha256(canonical(data).encode("utf-8")).hexdigest()
 
 
 def summarize(changes: Sequence[Change]) -> dict[str, int]:

@@ -7,9 +7,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
-from reconciler.plan import Change, Plan
+from reconciler.diff.records import (
+    BindingsChange,
+    DeletedDetail,
+    FieldChange,
+    FieldDiff,
+    JsonValue,
+    Position,
+)
+from reconciler.plan import ActionPrecondition, Change, Plan
 
 SYMBOLS = {
     "create": "+",
@@ -79,94 +86,111 @@ def _quote(text: str | None) -> str:
     return "(none)" if text is None else text
 
 
-def attribute_lines(change: Change) -> list[str]:
-    """The non-code detail of a change: one line per fact, no indentation."""
-    diff: dict[str, Any] = change.diff
+def _field_lines(diff: FieldDiff) -> list[str]:
     lines: list[str] = []
-    against = diff.get("against")
+    against = diff.against
     if against and against not in ("nothing", "tenant draft"):
         lines.append(f"compared with the {against}")
-    for key in ("trigger", "runtime", "protect"):
-        if key in diff:
-            before, after = diff[key]["before"], diff[key]["after"]
-            value = _scalar(after) if before is None else f"{_scalar(before)} -> {_scalar(after)}"
-            lines.append(f"{key}: {value}")
-    deps = diff.get("dependencies", [])
+    for key, change in (("trigger", diff.trigger), ("runtime", diff.runtime)):
+        if change is not None:
+            lines.append(f"{key}: {_before_after(change)}")
+    if diff.protect is not None:
+        lines.append(f"protect: {_before_after(diff.protect)}")
+    deps = diff.dependencies or ()
     if deps:
         lines.append("dependencies:")
-        width = max(len(d["name"]) for d in deps)
+        width = max(len(d.name) for d in deps)
         for d in deps:
-            if d["before"] is None and against == "nothing":
-                change_text = d["after"]
-            elif d["after"] is None:
-                change_text = f"{d['before']} -> (removed)"
+            if d.before is None and against == "nothing":
+                change_text = str(d.after)
+            elif d.after is None:
+                change_text = f"{d.before} -> (removed)"
             else:
-                change_text = f"{_quote(d['before'])} -> {d['after']}"
-            lines.append(f"  {d['name'].ljust(width)}  {change_text}")
-    for secret in diff.get("secrets", []):
-        lines.append(f"secret {secret['name']}: {secret['change']}")
-    code = diff.get("code")
-    if code is not None and "lines" in code:
-        lines.append(f"code: {code['lines']} lines from {code['file']}")
-    lines.extend(deleted_lines(diff.get("deleted")))
-    if "delete" in change.actions and change.preconditions.get("id"):
-        lines.append(f"action id: {change.preconditions['id']}")
-    if "positions" in diff:
-        lines.extend(binding_lines(diff["positions"]))
+                change_text = f"{_quote(d.before)} -> {d.after}"
+            lines.append(f"  {d.name.ljust(width)}  {change_text}")
+    for secret in diff.secrets or ():
+        lines.append(f"secret {secret.name}: {secret.change}")
+    code = diff.code
+    if code is not None and code.lines is not None:
+        lines.append(f"code: {code.lines} lines from {code.file}")
+    lines.extend(deleted_lines(diff.deleted))
     return lines
 
 
-def deleted_lines(gone: dict[str, Any] | None) -> list[str]:
+def _before_after(change: FieldChange) -> str:
+    before, after = change.before, change.after
+    return _scalar(after) if before is None else f"{_scalar(before)} -> {_scalar(after)}"
+
+
+def attribute_lines(change: Change) -> list[str]:
+    """The non-code detail of a change: one line per fact, no indentation."""
+    diff = change.diff
+    if isinstance(diff, BindingsChange):
+        return binding_lines(diff.positions)
+    lines = _field_lines(diff)
+    pre = change.preconditions
+    if "delete" in change.actions and isinstance(pre, ActionPrecondition) and pre.id:
+        lines.append(f"action id: {pre.id}")
+    return lines
+
+
+def deleted_lines(gone: DeletedDetail | None) -> list[str]:
     """What a delete removes: trigger, deployed version, code size and its first lines."""
-    if not gone:
+    if gone is None:
         return []
-    version = gone["deployed_version"]
+    version = gone.deployed_version
     deployed = "never deployed" if version is None else f"deployed version {version}"
-    head = gone["head"]
+    head = gone.head
     first = f"; first {len(head)} non-empty lines:" if head else ""
     return [
-        f"deletes: {gone['trigger']} {gone['trigger_version']} action, {deployed}",
-        f"code: {gone['code_lines']} lines, {gone['code_bytes']} bytes{first}",
+        f"deletes: {gone.trigger} {gone.trigger_version} action, {deployed}",
+        f"code: {gone.code_lines} lines, {gone.code_bytes} bytes{first}",
         *(f"  | {line}" for line in head),
     ]
 
 
-def _scalar(value: Any) -> str:
+def deleted_of(change: Change) -> DeletedDetail | None:
+    """What the delete of `change` removes (None: not a delete, or nothing read)."""
+    return change.diff.deleted if isinstance(change.diff, FieldDiff) else None
+
+
+def _scalar(value: JsonValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
 
 
-def binding_lines(rows: Iterable[dict[str, Any]]) -> list[str]:
+def binding_lines(rows: Iterable[Position]) -> list[str]:
     """Binding order as positions old -> new, in the new order; removed ones last."""
     rows = list(rows)
     labels = []
     for r in rows:
-        shown = r["display_name_after"] or r["display_name_before"]
-        label = r["action"] if shown in (None, r["action"]) else f'{r["action"]} "{shown}"'
+        shown = r.display_name_after or r.display_name_before
+        label = r.action if shown in (None, r.action) else f'{r.action} "{shown}"'
         labels.append(label)
     width = max((len(label) for label in labels), default=0)
     out = ["position (old -> new):"]
     for r, label in zip(rows, labels, strict=True):
-        before = "new" if r["before"] is None else str(r["before"])
-        after = "removed" if r["after"] is None else str(r["after"])
+        before = "new" if r.before is None else str(r.before)
+        after = "removed" if r.after is None else str(r.after)
         line = f"  {label.ljust(width)}  {before} -> {after}"
         if (
-            r["before"] is not None
-            and r["after"] is not None
-            and r["display_name_before"] != r["display_name_after"]
+            r.before is not None
+            and r.after is not None
+            and r.display_name_before != r.display_name_after
         ):
-            line += f' (display name "{r["display_name_before"]}" -> "{r["display_name_after"]}")'
+            line += f' (display name "{r.display_name_before}" -> "{r.display_name_after}")'
         out.append(line)
     return out
 
 
 def code_diff(change: Change, *, context: bool = True) -> list[str]:
     """The unified code diff lines (3 lines of context, or none when context=False)."""
-    code = change.diff.get("code")
-    if code is None or "unified" not in code:
+    diff = change.diff
+    code = diff.code if isinstance(diff, FieldDiff) else None
+    if code is None or code.unified is None:
         return []
-    lines: list[str] = list(code["unified"])
+    lines = list(code.unified)
     return lines if context else drop_context(lines)
 
 

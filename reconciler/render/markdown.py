@@ -18,12 +18,14 @@ from dataclasses import dataclass
 
 from reconciler.core.escaping import markdown as _text
 from reconciler.core.escaping import markdown_code as _code
+from reconciler.diff.records import BindingsChange
 from reconciler.plan import SUMMARY_KEYS, Change, Plan
 from reconciler.render.common import (
     attribute_lines,
     code_diff,
     deleted,
     deleted_lines,
+    deleted_of,
     drifted,
     empty_message,
     planned,
@@ -101,8 +103,12 @@ def _details(change: Change, level: int) -> list[str]:
 
 
 def _one_line(change: Change) -> str:
-    fields = ("trigger", "runtime", "dependencies", "secrets", "code", "positions")
-    shown = [k if k != "positions" else "order" for k in fields if k in change.diff]
+    diff = change.diff
+    fields = ("trigger", "runtime", "dependencies", "secrets", "code")
+    if isinstance(diff, BindingsChange):
+        shown = ["order"]
+    else:
+        shown = [k for k in fields if k in diff.shown]
     extra = f" ({', '.join(shown)})" if shown else ""
     words = _text(", ".join(change.actions))
     return (
@@ -177,7 +183,7 @@ def _render(plan: Plan, layout: Layout) -> str:
         out += ["### Not deleted", ""]
         for c in waiting:
             out.append(f"- {_code(c.address)}: {_text(c.reason)}")
-            held = deleted_lines(c.diff.get("deleted")) if level < PER_RESOURCE else []
+            held = deleted_lines(deleted_of(c)) if level < PER_RESOURCE else []
             out += [f"  {line}" for line in _fenced(held, "text")] if held else []
         out.append("")
     ignored = unmanaged(plan)

@@ -8,22 +8,36 @@ renderer line it ends up in. Steps are not rendered and stay untouched (they car
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+from dataclasses import fields, is_dataclass, replace
+from typing import TypeVar, cast
 
 from reconciler.core.escaping import terminal
 from reconciler.diff import Drift
 from reconciler.plan import Change, Plan
 
+T = TypeVar("T")
 
-def _clean(value: Any, *, code: bool = False) -> Any:
+
+def _clean(value: object, *, code: bool = False) -> object:
+    """`value` with every string in it escaped; the code diff's lines keep their tabs."""
     if isinstance(value, str):
         return terminal(value, keep_tabs=code)
     if isinstance(value, list | tuple):
         return type(value)(_clean(v, code=code) for v in value)
     if isinstance(value, dict):
-        return {terminal(str(k)): _clean(v, code=code or k == "unified") for k, v in value.items()}
+        return {terminal(str(k)): _clean(v, code=code) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        cleaned = {
+            f.name: _clean(getattr(value, f.name), code=code or f.name == "unified")
+            for f in fields(value)
+        }
+        return replace(value, **cleaned)
     return value
+
+
+def _cleaned(value: T) -> T:
+    """`_clean` keeps the type of what it is given (a record stays that record)."""
+    return cast(T, _clean(value))
 
 
 def _change(change: Change) -> Change:
@@ -32,9 +46,9 @@ def _change(change: Change) -> Change:
         address=terminal(change.address),
         actions=tuple(terminal(a) for a in change.actions),
         reason=terminal(change.reason),
-        diff=_clean(change.diff),
+        diff=_cleaned(change.diff),
         drift=tuple(Drift(terminal(d.category), terminal(d.detail)) for d in change.drift),
-        preconditions=_clean(change.preconditions),
+        preconditions=_cleaned(change.preconditions),
     )
 
 

@@ -8,6 +8,7 @@ from reconciler.render.common import (
     attribute_lines,
     code_diff,
     deleted_lines,
+    deleted_of,
     drifted,
     empty_message,
     header,
@@ -83,7 +84,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         out += ["", "Not deleted (prune disabled or protected):"]
         for c in waiting:
             out.append(f"  {c.address}: {c.reason}")
-            out += [f"    {line}" for line in deleted_lines(c.diff.get("deleted"))]
+            out += [f"    {line}" for line in deleted_lines(deleted_of(c))]
     drift = drifted(plan)
     if drift:
         out += [

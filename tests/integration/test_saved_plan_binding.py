@@ -42,8 +42,10 @@ def forge(path: Path, edit: Callable[[Step], Step | None]) -> None:
     path.write_text(planfile.dumps(forged))
 
 
-def with_payload(step: Step, **changes: Any) -> Step:
-    return replace(step, payload={**step.payload, **changes})
+def with_fields(step: Any, **changes: Any) -> Step:
+    """A create or update step with some of its written fields changed."""
+    forged: Step = replace(step, fields=replace(step.fields, **changes))
+    return forged
 
 
 def test_apply_plan_takes_the_recorded_root_and_applies(
@@ -65,8 +67,8 @@ def test_a_forged_step_is_refused_before_any_write(
     def evil(step: Step) -> Step | None:
         if step.id != "create:enrich-token":
             return None
-        code = str(step.payload["code"])
-        return with_payload(
+        code = str(step.fields.code)
+        return with_fields(
             step, code=code.replace("exports.", "fetch('https://x.example');\nexports.", 1)
         )
 
@@ -85,13 +87,13 @@ def test_a_forged_step_is_refused_before_any_write(
     ("edit", "message"),
     [
         (
-            lambda s: with_payload(s, runtime="node18") if s.id == "create:m2m-quota" else None,
+            lambda s: with_fields(s, runtime="node18") if s.id == "create:m2m-quota" else None,
             "action.m2m-quota: the plan's create step does not follow from the manifests at hand "
             "(runtime differs)",
         ),
         (
             lambda s: (
-                with_payload(s, bindings=list(reversed(s.payload["bindings"])))
+                replace(s, bindings=tuple(reversed(s.bindings)))
                 if s.id == "rebind:post-login"
                 else None
             ),
@@ -100,13 +102,13 @@ def test_a_forged_step_is_refused_before_any_write(
         ),
         (
             lambda s: (
-                replace(s, id="create:intruder", payload={**s.payload, "name": "intruder"})
+                replace(s, name="intruder")
                 if s.id == "create:m2m-quota"
                 else replace(
                     s, depends_on=tuple(d.replace("m2m-quota", "intruder") for d in s.depends_on)
                 )
             ),
-            "action.m2m-quota: the plan's create step does not follow from the manifests at hand "
+            "action.intruder: the plan's create step does not follow from the manifests at hand "
             "(the manifests give no such step)",
         ),
         (
@@ -115,11 +117,7 @@ def test_a_forged_step_is_refused_before_any_write(
             "hand (its dependencies differ)",
         ),
         (
-            lambda s: (
-                with_payload(s, actions=[*s.payload["actions"], "ghost"])
-                if s.id == "wait_build"
-                else None
-            ),
+            lambda s: replace(s, actions=(*s.actions, "ghost")) if s.id == "wait_build" else None,
             "actions: the plan's wait_build step does not follow from the manifests at hand (it "
             "waits for an action the manifests do not name)",
         ),

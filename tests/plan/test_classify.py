@@ -9,7 +9,7 @@ import pytest
 from reconciler.core.errors import ReconcilerError
 from reconciler.core.trailer import strip_trailer, verify
 from reconciler.diff import Drift
-from reconciler.plan import Plan, exit_code, make_plan
+from reconciler.plan import Plan, change_to_dict, exit_code, make_plan, step_to_dict
 from tests.plan import cases
 from tests.plan.factory import (
     OPTIONS,
@@ -45,7 +45,7 @@ def test_create_writes_trailer_secret_refs_and_deploys_in_the_same_call() -> Non
         ("wait_build", ("create:enrich-token",)),
         ("rebind:post-login", ("create:enrich-token", "wait_build")),
     ]
-    payload = plan.steps[0].payload
+    payload = step_to_dict(plan.steps[0])["payload"]
     assert sorted(payload) == [
         "code",
         "dependencies",
@@ -64,11 +64,11 @@ def test_create_writes_trailer_secret_refs_and_deploys_in_the_same_call() -> Non
     assert info is not None
     assert verify(info.secrets, {"API_KEY": "enrich-key-0001"})
     assert info.secrets.split("$")[:2] == ["pbkdf2-sha256", "50"]
-    assert plan.steps[2].payload == {
+    assert step_to_dict(plan.steps[2])["payload"] == {
         "trigger": "post-login",
         "bindings": [{"action": "enrich-token", "action_id": None, "display_name": "Enrich token"}],
     }
-    assert plan.changes[0].preconditions == {
+    assert change_to_dict(plan.changes[0])["preconditions"] == {
         "id": None,
         "updated_at": None,
         "deployed_version_id": None,
@@ -92,7 +92,7 @@ def test_update_sends_only_changed_fields_and_deploys() -> None:
         ("wait_build", ("update:enrich-token",)),
         ("deploy:enrich-token", ("update:enrich-token", "wait_build")),
     ]
-    payload = plan.steps[0].payload
+    payload = step_to_dict(plan.steps[0])["payload"]
     assert sorted(payload) == [
         "action_id",
         "code",
@@ -107,14 +107,14 @@ def test_update_sends_only_changed_fields_and_deploys() -> None:
         {"name": "axios", "version": "1.7.9"},
         {"name": "zod", "version": "3.23.8"},
     ]
-    diff = plan.changes[0].diff
+    diff = change_to_dict(plan.changes[0])["diff"]
     assert diff["dependencies"] == [
         {"name": "axios", "before": "1.7.2", "after": "1.7.9"},
         {"name": "lodash", "before": "4.17.21", "after": None},
         {"name": "zod", "before": None, "after": "3.23.8"},
     ]
     assert diff["secrets"] == [{"name": "NEW_SECRET", "change": "added"}]
-    assert plan.changes[0].preconditions == {
+    assert change_to_dict(plan.changes[0])["preconditions"] == {
         "id": "act_enrich-token",
         "updated_at": "2026-07-02T00:00:00.000Z",
         "deployed_version_id": "ver_enrich-token_1",
@@ -126,7 +126,7 @@ def test_a_code_only_change_keeps_the_live_secret_digest_and_sends_no_secrets() 
     new = action("enrich-token", secrets={"API_KEY": "enrich-key-0001"})
     current = live(old)
     plan = make_plan(desired_state([new]), live_state([current]), options=OPTIONS)
-    payload = plan.steps[0].payload
+    payload = step_to_dict(plan.steps[0])["payload"]
     assert sorted(payload) == ["action_id", "code", "name"]
     new_info = strip_trailer(payload["code"])[1]
     old_info = strip_trailer(current.code)[1]
@@ -140,15 +140,18 @@ def test_deploy_only_when_the_draft_already_matches() -> None:
     plan = plan_of("deploy_only")
     assert shape(plan) == [("action.enrich-token", ("deploy",), True)]
     assert steps(plan) == [("deploy:enrich-token", ())]
-    assert plan.steps[0].payload == {"action_id": "act_enrich-token", "name": "enrich-token"}
-    assert plan.changes[0].diff["against"] == "deployed version 4"
+    assert step_to_dict(plan.steps[0])["payload"] == {
+        "action_id": "act_enrich-token",
+        "name": "enrich-token",
+    }
+    assert change_to_dict(plan.changes[0])["diff"]["against"] == "deployed version 4"
 
 
 def test_never_deployed_draft_gets_deploy_alone() -> None:
     plan = plan_of("never_deployed")
     assert shape(plan) == [("action.enrich-token", ("deploy",), True)]
     assert plan.changes[0].reason == "never deployed"
-    assert plan.changes[0].preconditions["deployed_version_id"] is None
+    assert change_to_dict(plan.changes[0])["preconditions"]["deployed_version_id"] is None
 
 
 def test_deploy_false_never_deploys() -> None:
@@ -161,8 +164,8 @@ def test_deploy_false_never_deploys() -> None:
 def test_adopt_rewrites_code_with_the_trailer() -> None:
     plan = plan_of("adopt")
     assert shape(plan) == [("action.enrich-token", ("adopt", "update"), True)]
-    assert sorted(plan.steps[0].payload) == ["action_id", "code", "name"]
-    assert strip_trailer(plan.steps[0].payload["code"])[1] is not None
+    assert sorted(step_to_dict(plan.steps[0])["payload"]) == ["action_id", "code", "name"]
+    assert strip_trailer(step_to_dict(plan.steps[0])["payload"]["code"])[1] is not None
     assert plan.summary["adopt"] == 1
     assert plan.summary["update"] == 1
 
@@ -172,10 +175,12 @@ def test_adopt_with_secrets_rewrites_them_and_deploys() -> None:
     hand_made = live(new, code=new.code, deployed_code=new.code)
     plan = make_plan(desired_state([new]), live_state([hand_made]), options=OPTIONS)
     assert shape(plan) == [("action.enrich-token", ("adopt", "update", "deploy"), True)]
-    assert plan.changes[0].diff["secrets"] == [
+    assert change_to_dict(plan.changes[0])["diff"]["secrets"] == [
         {"name": "API_KEY", "change": "value unknown (not written by reconciler)"}
     ]
-    assert plan.steps[0].payload["secrets"] == [{"name": "API_KEY", "var": "ENRICH_TOKEN_API_KEY"}]
+    assert step_to_dict(plan.steps[0])["payload"]["secrets"] == [
+        {"name": "API_KEY", "var": "ENRICH_TOKEN_API_KEY"}
+    ]
 
 
 def test_delete_without_allow_delete_is_shown_but_has_no_step() -> None:
@@ -199,13 +204,16 @@ def test_delete_with_allow_delete_unbinds_first() -> None:
         ("rebind:post-login", ()),
         ("delete:old-thing", ("rebind:post-login",)),
     ]
-    assert plan.steps[0].payload == {
+    assert step_to_dict(plan.steps[0])["payload"] == {
         "trigger": "post-login",
         "bindings": [
             {"action": "hand-made", "action_id": "act_hand-made", "display_name": "Hand made"}
         ],
     }
-    assert plan.steps[1].payload == {"action_id": "act_old-thing", "name": "old-thing"}
+    assert step_to_dict(plan.steps[1])["payload"] == {
+        "action_id": "act_old-thing",
+        "name": "old-thing",
+    }
 
 
 def test_settings_prune_enables_deletes() -> None:
@@ -230,8 +238,8 @@ def test_turning_protect_on_rewrites_the_trailer() -> None:
     plan = make_plan(desired_state([new]), live_state([live(old)]), options=OPTIONS)
     assert shape(plan) == [("action.enrich-token", ("update",), True)]
     assert plan.changes[0].reason == "protect changed"
-    assert plan.changes[0].diff["protect"] == {"before": False, "after": True}
-    info = strip_trailer(plan.steps[0].payload["code"])[1]
+    assert change_to_dict(plan.changes[0])["diff"]["protect"] == {"before": False, "after": True}
+    info = strip_trailer(step_to_dict(plan.steps[0])["payload"]["code"])[1]
     assert info is not None
     assert info.protect
 
@@ -270,9 +278,9 @@ def test_secret_value_changed_is_a_planned_input_change_not_drift() -> None:
     plan = plan_of("secret_value_changed")
     change = plan.changes[0]
     assert change.actions == ("update", "deploy")
-    assert change.diff["secrets"] == [{"name": "API_KEY", "change": "new value"}]
+    assert change_to_dict(change)["diff"]["secrets"] == [{"name": "API_KEY", "change": "new value"}]
     assert change.drift == ()
-    payload = plan.steps[0].payload
+    payload = step_to_dict(plan.steps[0])["payload"]
     assert payload["secrets"] == [
         {"name": "API_KEY", "var": "ENRICH_TOKEN_API_KEY"},
         {"name": "OTHER", "var": "ENRICH_TOKEN_OTHER"},
@@ -311,7 +319,7 @@ def test_unmanaged_and_marketplace_and_ignored_are_listed_never_touched() -> Non
 def test_rebind_order_change_is_one_step_writing_the_whole_list() -> None:
     plan = plan_of("rebind_order")
     assert steps(plan) == [("rebind:post-login", ())]
-    assert plan.steps[0].payload["bindings"] == [
+    assert step_to_dict(plan.steps[0])["payload"]["bindings"] == [
         {
             "action": "block-bad-ips",
             "action_id": "act_block-bad-ips",
@@ -320,7 +328,7 @@ def test_rebind_order_change_is_one_step_writing_the_whole_list() -> None:
         {"action": "enrich-token", "action_id": "act_enrich-token", "display_name": "Enrich token"},
     ]
     assert plan.changes[0].reason == ("change the order; change the display name of block-bad-ips")
-    assert plan.changes[0].preconditions["digest"].startswith("sha256:")
+    assert change_to_dict(plan.changes[0])["preconditions"]["digest"].startswith("sha256:")
 
 
 def test_noop_plan_is_empty() -> None:
@@ -403,10 +411,10 @@ def test_unresolved_secrets_are_reported_not_compared() -> None:
     resolved = action("enrich-token", body="  // old", secrets={"API_KEY": "enrich-key-0001"})
     unresolved = action("enrich-token", secrets={"API_KEY": None})
     plan = make_plan(desired_state([unresolved]), live_state([live(resolved)]), options=OPTIONS)
-    assert plan.changes[0].diff["secrets"] == [
+    assert change_to_dict(plan.changes[0])["diff"]["secrets"] == [
         {"name": "API_KEY", "change": "not compared (value unresolved)"}
     ]
-    assert "secrets" not in plan.steps[0].payload  # the live digest is kept
+    assert "secrets" not in step_to_dict(plan.steps[0])["payload"]  # the live digest is kept
     assert plan.warnings == ("action enrich-token: secret values were not compared (unresolved)",)
 
 

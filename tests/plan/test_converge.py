@@ -17,7 +17,7 @@ from reconciler.core.model import (
     LiveTriggerBindings,
     LiveVersion,
 )
-from reconciler.plan import Plan, make_plan
+from reconciler.plan import Plan, make_plan, step_to_dict
 from tests.plan.cases import CASES
 
 CONVERGING = sorted(set(CASES) - {"protected_delete", "max_deletes", "delete_prune_disabled"})
@@ -65,7 +65,7 @@ def apply(plan: Plan, live: LiveState) -> LiveState:
     by_name = {a.name: a.id for a in live.actions}
     bindings = {b.trigger: b for b in live.bindings}
     for step in plan.steps:
-        p = step.payload
+        p = step_to_dict(step)["payload"]
         if step.kind == "create":
             new_id = f"new_{p['name']}"
             blank = LiveAction(

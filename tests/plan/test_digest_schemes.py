@@ -17,7 +17,7 @@ from reconciler.core.trailer import (
     verify,
     with_trailer,
 )
-from reconciler.plan import Plan, PlanOptions, make_plan
+from reconciler.plan import Plan, PlanOptions, make_plan, step_to_dict
 from reconciler.render import render_json, render_markdown, render_text
 from tests.plan.factory import OPTIONS, action, desired_state, live, live_state
 
@@ -128,7 +128,11 @@ def _refresh_reason(live_digest: str, options: PlanOptions) -> str:
     (change,) = [c for c in plan.changes if c.address == "action.enrich"]
     assert "new value" not in out
     step = next(s for s in plan.steps if s.kind == "update")
-    assert sorted(step.payload) == ["action_id", "code", "name"]  # no secret value re-sent
+    assert sorted(step_to_dict(step)["payload"]) == [
+        "action_id",
+        "code",
+        "name",
+    ]  # no secret value re-sent
     return str(change.reason)
 
 
@@ -186,8 +190,10 @@ def test_a_trailer_keyed_with_another_key_is_rewritten_under_the_new_key() -> No
     out, plan = _plan_text(OLD, digest, KEYED_OPTIONS)
     assert "secret API_KEY: value unknown (not written by reconciler)" in out
     step = next(s for s in plan.steps if s.kind == "update")
-    assert step.payload["secrets"] == [{"name": "API_KEY", "var": "ENRICH_API_KEY"}]  # re-sent
-    trailer = str(step.payload["code"]).splitlines()[-1]
+    assert step_to_dict(step)["payload"]["secrets"] == [
+        {"name": "API_KEY", "var": "ENRICH_API_KEY"}
+    ]  # re-sent
+    trailer = str(step_to_dict(step)["payload"]["code"]).splitlines()[-1]
     assert f'"secrets":"hmac-sha256${keyed(KEY).params}$' in trailer
     assert OLD not in out
     assert any(s.kind == "deploy" for s in plan.steps)

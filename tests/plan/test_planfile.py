@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from typing import Any
 
 import jsonschema
 import pytest
 
 from reconciler.core.errors import ReconcilerError
-from reconciler.plan import Step, make_plan, plan_digest
+from reconciler.plan import make_plan, plan_digest
 from reconciler.plan.planfile import dumps, loads, plan_from_dict, plan_schema, plan_to_dict
 from tests.plan.cases import CASES
 
@@ -105,7 +106,7 @@ def test_not_json_is_one_clear_line() -> None:
 def test_unknown_dependency_is_refused() -> None:
     plan = plan_from_dict(document("update"))
     steps = list(plan.steps)
-    steps[1] = Step(steps[1].id, steps[1].kind, steps[1].address, ("nope",), steps[1].payload)
+    steps[1] = replace(steps[1], depends_on=("nope",))
     data = document("update")
     data["steps"][1]["depends_on"] = ["nope"]
     data["plan_digest"] = plan_digest(plan.changes, steps)  # a consistent but wrong plan

@@ -245,8 +245,8 @@ def test_delete_detail_replaces_control_characters_and_bounds_lines() -> None:
 
     body = "\n".join(["\x1b[31mred\x07", "y" * 300, "", *[f"l{i}" for i in range(10)]])
     gone = deleted_detail(live(action("gone", body=body), deployed=False))
-    assert gone["head"][0] == "// gone"
-    assert gone["head"][2] == "\ufffd[31mred\ufffd"
-    assert gone["head"][3] == "y" * 119 + "…"
-    assert len(gone["head"]) == 5
-    assert gone["trigger"] == "post-login"
+    assert gone.head[0] == "// gone"
+    assert gone.head[2] == "\ufffd[31mred\ufffd"
+    assert gone.head[3] == "y" * 119 + "…"
+    assert len(gone.head) == 5
+    assert gone.trigger == "post-login"

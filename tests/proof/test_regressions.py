@@ -8,7 +8,8 @@ from reconciler.apply.twin import is_twin
 from reconciler.apply.waits import check_deployed
 from reconciler.core.model import Dependency
 from reconciler.core.trailer import compute_digest, with_trailer
-from reconciler.diff.fields import shape, structured_diff
+from reconciler.diff.fields import StructuredDiff, shape, structured_diff
+from reconciler.diff.records import DependencyChange
 
 
 def test_a_dependency_replaced_by_another_is_one_removal_and_one_addition() -> None:
@@ -16,25 +17,25 @@ def test_a_dependency_replaced_by_another_is_one_removal_and_one_addition() -> N
     # path); the plan used to crash with IndexError on it
     before = shape("post-login v3", "node22", [Dependency("axios", "1.7.9")], [])
     after = shape("post-login v3", "node22", [Dependency("uuid", "10.0.0")], [])
-    assert structured_diff(before, after) == {
-        "dependencies": [
-            {"name": "axios", "before": "1.7.9", "after": None},
-            {"name": "uuid", "before": None, "after": "10.0.0"},
-        ]
-    }
+    assert structured_diff(before, after) == StructuredDiff(
+        dependencies=(
+            DependencyChange(name="axios", before="1.7.9", after=None),
+            DependencyChange(name="uuid", before=None, after="10.0.0"),
+        )
+    )
 
 
 def test_all_dependencies_replaced_keeps_unchanged_ones_out() -> None:
     before = shape("t v1", "node22", [Dependency("a", "1"), Dependency("b", "2")], [])
     after = shape("t v1", "node22", [Dependency("c", "3"), Dependency("d", "4")], [])
-    assert structured_diff(before, after) == {
-        "dependencies": [
-            {"name": "a", "before": "1", "after": None},
-            {"name": "b", "before": "2", "after": None},
-            {"name": "c", "before": None, "after": "3"},
-            {"name": "d", "before": None, "after": "4"},
-        ]
-    }
+    assert structured_diff(before, after) == StructuredDiff(
+        dependencies=(
+            DependencyChange(name="a", before="1", after=None),
+            DependencyChange(name="b", before="2", after=None),
+            DependencyChange(name="c", before=None, after="3"),
+            DependencyChange(name="d", before=None, after="4"),
+        )
+    )
 
 
 def test_a_deploy_replaced_by_a_newer_concurrent_deploy_is_done() -> None:

@@ -1,6 +1,9 @@
 """The plan as a versioned JSON document: `plan --out FILE` writes it, `apply --plan FILE` reads
 it. Reading validates against schemas/plan.schema.json and re-checks the plan digest, so a
-hand-edited or truncated file is refused with one clear line."""
+hand-edited or truncated file is refused with one clear line.
+
+This package is the one place (with reconciler.render.jsonout, which prints its document) where
+the typed plan records become JSON (`encode`) and JSON becomes records again (`decode`)."""
 
 from __future__ import annotations
 
@@ -8,40 +11,65 @@ import functools
 import json
 from importlib import resources
 from pathlib import PurePath
-from typing import Any
 
 import jsonschema
 
 from reconciler.core.errors import ReconcilerError, clip
-from reconciler.diff import Drift
-from reconciler.plan import (
-    FORMAT_VERSION,
-    Change,
-    Plan,
-    Step,
+from reconciler.diff.records import JsonValue
+from reconciler.plan import sign as plansign
+from reconciler.plan.kinds import Step
+from reconciler.plan.planfile.decode import (
+    Invalid,
+    change_from_json,
+    items,
+    obj,
+    opt_text,
+    step_from_json,
+    text,
+    texts,
+    whole,
+)
+from reconciler.plan.planfile.encode import (
+    JsonObject,
+    bindings_digest,
+    canonical,
     change_to_dict,
     plan_digest,
     step_to_dict,
 )
-from reconciler.plan import sign as plansign
+from reconciler.plan.types import FORMAT_VERSION, SUMMARY_KEYS, Plan
+
+__all__ = [
+    "bindings_digest",
+    "canonical",
+    "change_to_dict",
+    "dumps",
+    "loads",
+    "plan_digest",
+    "plan_from_dict",
+    "plan_schema",
+    "plan_to_dict",
+    "recorded_root",
+    "step_to_dict",
+]
 
 
 @functools.cache
-def plan_schema() -> dict[str, Any]:
+def plan_schema() -> JsonObject:
     text = resources.files("reconciler").joinpath("schemas", "plan.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
+    schema: JsonObject = json.loads(text)
     return schema
 
 
-def plan_to_dict(plan: Plan) -> dict[str, Any]:
-    data = {
+def plan_to_dict(plan: Plan) -> JsonObject:
+    data: JsonObject = {
         "format_version": plan.format_version,
         "tenant": plan.tenant,
         "manifest_digest": plan.manifest_digest,
         "plan_digest": plan.plan_digest,
         "created_at": plan.created_at,
         "targets": list(plan.targets),
-        "summary": dict(plan.summary),
+        "summary": {k: v for k, v in plan.summary.items()},
         "changes": [change_to_dict(c) for c in plan.changes],
         "steps": [step_to_dict(s) for s in plan.steps],
         "blocked": list(plan.blocked),
@@ -85,7 +113,31 @@ def _check_step_ids(steps: tuple[Step, ...], source: str) -> None:
             )
 
 
-def plan_from_dict(data: Any, *, source: str = "plan") -> Plan:
+def _records(data: JsonObject, source: str) -> Plan:
+    """The typed plan of a schema-valid document."""
+    try:
+        changes = tuple(change_from_json(obj(c)) for c in items(data, "changes"))
+        steps = tuple(step_from_json(obj(s)) for s in items(data, "steps"))
+        summary = obj(data["summary"])
+        return Plan(
+            tenant=text(data, "tenant"),
+            manifest_digest=text(data, "manifest_digest"),
+            plan_digest=text(data, "plan_digest"),
+            created_at=text(data, "created_at"),
+            targets=texts(data, "targets"),
+            summary={k: whole(summary, k) for k in SUMMARY_KEYS},
+            changes=changes,
+            steps=steps,
+            blocked=texts(data, "blocked"),
+            warnings=texts(data, "warnings"),
+            format_version=text(data, "format_version"),
+            root=opt_text(data, "root"),
+        )
+    except Invalid as exc:
+        raise ReconcilerError(f"{source}: invalid plan file: {exc}") from None
+
+
+def plan_from_dict(data: JsonValue, *, source: str = "plan") -> Plan:
     """Validate and load a plan document; ReconcilerError naming the problem otherwise."""
     if isinstance(data, dict) and data.get("format_version") not in (None, FORMAT_VERSION):
         raise ReconcilerError(
@@ -99,43 +151,14 @@ def plan_from_dict(data: Any, *, source: str = "plan") -> Plan:
         first = min(errors, key=lambda e: len(list(e.absolute_path)))
         message = first.message if len(first.message) <= 160 else first.message[:157] + "..."
         raise ReconcilerError(f"{source}: invalid plan file at {_where(first)}: {message}")
-    changes = tuple(
-        Change(
-            address=c["address"],
-            actions=tuple(c["actions"]),
-            reason=c["reason"],
-            diff=c["diff"],
-            drift=tuple(Drift(d["category"], d["detail"]) for d in c["drift"]),
-            preconditions=c["preconditions"],
-            planned=c["planned"],
-        )
-        for c in data["changes"]
-    )
-    steps = tuple(
-        Step(s["id"], s["kind"], s["address"], tuple(s["depends_on"]), s["payload"])
-        for s in data["steps"]
-    )
-    digest = plan_digest(changes, steps)
-    if digest != data["plan_digest"]:
+    plan = _records(obj(data), source)
+    if plan_digest(plan.changes, plan.steps) != plan.plan_digest:
         raise ReconcilerError(
             f"{source}: the plan digest does not match its content (edited or damaged); "
             "run plan again"
         )
-    _check_step_ids(steps, source)
-    return Plan(
-        tenant=data["tenant"],
-        manifest_digest=data["manifest_digest"],
-        plan_digest=data["plan_digest"],
-        created_at=data["created_at"],
-        targets=tuple(data["targets"]),
-        summary=dict(data["summary"]),
-        changes=changes,
-        steps=steps,
-        blocked=tuple(data["blocked"]),
-        warnings=tuple(data["warnings"]),
-        format_version=data["format_version"],
-        root=data.get("root"),
-    )
+    _check_step_ids(plan.steps, source)
+    return plan
 
 
 def loads(text: str, *, source: str = "plan", key: str | None = None) -> Plan:
