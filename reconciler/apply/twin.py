@@ -1,57 +1,80 @@
 """Is a live action exactly what a create would have made? (a concurrent apply's create)
 
 Two applies of the same manifests started together both plan `create X`; the second POST gets
-409 ("already exists"). If the action holding the name is a managed twin of our create body
-(same code under the trailer, same protect flag, same trigger, runtime and dependencies, and a
-secret digest that verifies against our values), the create has converged: the applier adopts
-its id instead of failing. Anything else keeps the 409 as a failure (the plan was stale).
+409 ("already exists"). If the action holding the name is a managed twin of our create (same
+code under the trailer, same protect flag, same trigger, runtime and dependencies, and a secret
+digest that verifies against our values), the create has converged: the applier adopts its id
+instead of failing. Anything else keeps the 409 as a failure (the plan was stale). The content
+is judged by reconciler.core.content, the trailer here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from reconciler.auth0.live import to_action
+from reconciler.core.content import content, of_action, same_content
 from reconciler.core.digests import key_from_env
+from reconciler.core.errors import ApiError
+from reconciler.core.fields import ActionFields, SecretRef, TriggerRef
+from reconciler.core.model import Dependency, LiveAction, SecretValue
 from reconciler.core.trailer import strip_trailer, verify
 
 Json = dict[str, Any]
 
 
-def _deps(obj: Json) -> list[tuple[Any, Any]]:
-    return sorted((d.get("name"), d.get("version")) for d in obj.get("dependencies") or [])
+def matches_create(
+    live: LiveAction, fields: ActionFields, secret_values: Mapping[str, SecretValue]
+) -> bool:
+    """True when `live` (an action read from the tenant) holds what creating an action with
+    `fields` and these secret values would have made."""
+    live_info = strip_trailer(live.code)[1]
+    want_code, want_info = strip_trailer(fields.code or "")
+    if live_info is None or want_info is None or live.marketplace:
+        return False
+    names = [s.name for s in fields.secrets or ()]
+    if any(n not in secret_values for n in names):
+        return False
+    values = {n: secret_values[n].reveal() for n in names}
+    triggers = fields.supported_triggers or ()
+    trigger = (triggers[0].id, triggers[0].version) if triggers else ("", "")
+    want = content(want_code, fields.runtime or "", fields.dependencies or (), names, trigger)
+    return (
+        same_content(of_action(live, trailer=False), want)
+        and live_info.protect == want_info.protect
+        and live_info.code_hash == want_info.code_hash
+        and (
+            verify(live_info.secrets, values, key_from_env()) if values else live_info.secrets == ""
+        )
+    )
 
 
-def _trigger(obj: Json) -> tuple[Any, Any]:
-    triggers = obj.get("supported_triggers") or [{}]
-    return triggers[0].get("id"), triggers[0].get("version")
+# ------------------------------------------- raw dicts: used by apply/executor.py until the switch
+
+
+def _fields(body: Json) -> tuple[ActionFields, dict[str, SecretValue]]:
+    """A create body back as the records it was made from."""
+    secrets = body.get("secrets") or []
+    fields = ActionFields(
+        supported_triggers=tuple(
+            TriggerRef(str(t["id"]), str(t["version"]))
+            for t in body.get("supported_triggers") or []
+        ),
+        code=str(body.get("code", "")),
+        runtime=str(body.get("runtime", "")),
+        dependencies=tuple(
+            Dependency(str(d["name"]), str(d["version"])) for d in body.get("dependencies") or []
+        ),
+        secrets=tuple(SecretRef(str(s["name"]), "") for s in secrets),
+    )
+    return fields, {str(s["name"]): SecretValue(str(s["value"])) for s in secrets}
 
 
 def is_twin(live: Json, body: Json) -> bool:
-    """True when `live` (an action from the API) holds what POSTing `body` would have made."""
+    """`matches_create` for a raw live action and a create body."""
     try:
-        live_code, live_info = strip_trailer(str(live.get("code", "")))
-        want_code, want_info = strip_trailer(str(body.get("code", "")))
-        if live_info is None or want_info is None or live.get("integration"):
-            return False
-        values = {str(s["name"]): str(s["value"]) for s in body.get("secrets") or []}
-        names = sorted(str(s.get("name")) for s in live.get("secrets") or [])
-        return (
-            live_code == want_code
-            and live_info.protect == want_info.protect
-            and live_info.code_hash == want_info.code_hash
-            and live.get("runtime") == body.get("runtime")
-            and _deps(live) == _deps(body)
-            and _trigger(live) == _trigger(body)
-            and names == sorted(values)
-            and (
-                verify(live_info.secrets, values, key_from_env())
-                if values
-                else live_info.secrets == ""
-            )
-        )
-    except (AttributeError, KeyError, TypeError, IndexError):
+        fields, values = _fields(body)
+        return matches_create(to_action({"id": "?", "name": "?", **live}), fields, values)
+    except (ApiError, AttributeError, KeyError, TypeError):
         return False
-
-
-def _secrets_match(digest: str, values: dict[str, str]) -> bool:
-    return verify(digest, values, key_from_env()) if values else digest == ""

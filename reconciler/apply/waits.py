@@ -1,24 +1,31 @@
 """Waiting for builds and deploys with one list request per round (not one GET per action).
 
-`poll` lists every action once per round and asks `check` about each awaited id; the round
-interval grows from a quarter of a build to a whole one, and a deadline bounds the whole wait.
-Every wait of the applier derives from `EXPECTED_BUILD_S`, the time an Auth0 build takes (about
-1 s, reference §4.1): polling sooner only spends requests against the rate limit. The test suite
-sets it to its emulators' build time (tests/conftest.py).
+`wait` lists every action once per round (through the `TenantAPI`) and asks each awaited id's
+check about it; the round interval grows from a quarter of a build to a whole one, and a
+deadline bounds the whole wait. Every wait of the applier derives from `EXPECTED_BUILD_S`, the
+time an Auth0 build takes (about 1 s, reference §4.1): polling sooner only spends requests
+against the rate limit. The test suite sets it to its emulators' build time (tests/conftest.py).
+
+`poll`, `check_build`, `check_deployed` and `build_errors` take raw action dicts: they are used
+by apply/executor.py until it reads typed actions, and judge through the typed checks.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
-from reconciler.auth0.client import Auth0Client
+from reconciler.auth0.live import to_action
+from reconciler.auth0.protocol import TenantAPI
 from reconciler.core.errors import clip
+from reconciler.core.model import BuildError, Dependency, LiveAction, LiveVersion
 
 Json = dict[str, Any]
+T = TypeVar("T")
 #: None = still waiting; otherwise (ok, message)
 Outcome = tuple[bool, str] | None
+Check = Callable[[LiveAction], Outcome]
 INTERVALS = (0.25, 0.5, 0.5, 1.0)  # in builds
 EXPECTED_BUILD_S = 1.0
 
@@ -40,86 +47,84 @@ def _shown(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def build_errors(obj: Json) -> str:
+def why_failed(
+    errors: Sequence[BuildError], runtime: str, deps: Sequence[Dependency], live: int | None
+) -> str:
     """Why a build failed. Real failed builds carry no `errors[]` (TF-REC TestAccAction #43:
-    only `status: "failed"`), so without one this says what the API does give: the draft's
-    runtime and dependencies (the usual cause is a dependency npm cannot resolve), and which
-    version stays live."""
-    errors = obj.get("errors")
-    msgs = (
-        [str(e.get("msg", "")) for e in errors if isinstance(e, dict)]
-        if isinstance(errors, list)
-        else []
-    )
-    if any(msgs):
-        return clip("; ".join(_shown(m) for m in msgs if m))
-    deps = [d for d in obj.get("dependencies") or [] if isinstance(d, dict)]
-    named = ", ".join(_shown(f"{d.get('name', '?')}@{d.get('version', '?')}") for d in deps[:10])
+    only `status: "failed"`), so without one this says what the API does give: the runtime and
+    dependencies (the usual cause is a dependency npm cannot resolve), and which version (number
+    `live`) stays deployed."""
+    msgs = [e.msg for e in errors if e.msg]
+    if msgs:
+        return clip("; ".join(_shown(m) for m in msgs))
+    named = ", ".join(_shown(f"{d.name or '?'}@{d.version or '?'}") for d in deps[:10])
     why = (
-        f"status failed, Auth0 gave no build errors (runtime {_shown(obj.get('runtime', '?'))}, "
+        f"status failed, Auth0 gave no build errors (runtime {_shown(runtime or '?')}, "
         f"dependencies: {named or 'none'}); check that every dependency version exists on npm"
     )
-    live = obj.get("deployed_version")
-    if isinstance(live, dict) and isinstance(live.get("number"), int):
-        why += f"; version {live['number']} stays deployed"
+    if live is not None and live > 0:
+        why += f"; version {live} stays deployed"
     return why
 
 
-def check_build(expect_deployed: bool) -> Callable[[Json], Outcome]:
+def draft_failure(action: LiveAction) -> str:
+    live = action.deployed_version.number if action.deployed_version is not None else None
+    return why_failed(action.errors, action.runtime, action.dependencies, live)
+
+
+def version_failure(version: LiveVersion) -> str:
+    return why_failed(version.errors, version.runtime, version.dependencies, None)
+
+
+def built(expect_deployed: bool) -> Check:
     """A draft is done when `built` (or `failed`); a create-with-deploy also needs its
     deployed version built."""
 
-    def check(obj: Json) -> Outcome:
-        status = obj.get("status")
-        if status == "failed":
-            return False, f"build failed: {build_errors(obj)}"
-        if status != "built":
+    def check(action: LiveAction) -> Outcome:
+        if action.status == "failed":
+            return False, f"build failed: {draft_failure(action)}"
+        if action.status != "built":
             return None
         if not expect_deployed:
             return True, "built"
-        version = obj.get("deployed_version")
-        if not isinstance(version, dict):
+        version = action.deployed_version
+        if version is None:
             return None
-        if version.get("status") == "failed":
-            return False, f"build failed: {build_errors(version)}"
-        if version.get("status") == "built":
-            return True, f"built and deployed as version {version.get('number', '?')}"
+        if version.status == "failed":
+            return False, f"build failed: {version_failure(version)}"
+        if version.status == "built":
+            return True, f"built and deployed as version {version.number or '?'}"
         return None
 
     return check
 
 
-def check_deployed(version_id: str, number: int | None = None) -> Callable[[Json], Outcome]:
+def deployed(version_id: str, number: int | None = None) -> Check:
     """Done when `version_id` is the deployed version, or (given its `number`) when a newer
     version has already replaced it: a concurrent apply deployed after us, and waiting for
     ours would only run into the timeout. The verify step judges the final content."""
 
-    def check(obj: Json) -> Outcome:
-        version = obj.get("deployed_version")
-        if not isinstance(version, dict):
+    def check(action: LiveAction) -> Outcome:
+        version = action.deployed_version
+        if version is None:
             return None
-        if version.get("id") == version_id:
-            return True, f"deployed version {version.get('number', '?')}"
-        live = version.get("number")
-        if number is not None and isinstance(live, int) and live > number:
-            return True, f"deployed version {number}, since replaced by version {live}"
+        if version.id == version_id:
+            return True, f"deployed version {version.number or '?'}"
+        if number is not None and version.number > number:
+            return True, f"deployed version {number}, since replaced by version {version.number}"
         return None
 
     return check
 
 
-def poll(
-    client: Auth0Client,
-    checks: dict[str, Callable[[Json], Outcome]],
-    *,
+def _rounds(
+    read: Callable[[], Mapping[Any, T]],
+    checks: Mapping[str, Callable[[T], Outcome]],
     timeout: float,
-    first_delay: float = 0.0,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-    lister: Callable[[], list[Json]] | None = None,
+    first_delay: float,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
 ) -> dict[str, tuple[bool, str]]:
-    """Wait until every awaited action id has an outcome; returns id -> (ok, message).
-    `lister`: how to read the action list (default `client.list_actions`)."""
     outcomes: dict[str, tuple[bool, str]] = {}
     pending = dict(checks)
     deadline = clock() + timeout
@@ -127,7 +132,7 @@ def poll(
         sleep(first_delay)
     rounds = 0
     while pending:
-        by_id = {a.get("id"): a for a in (lister or client.list_actions)()}
+        by_id = read()
         for action_id, check in list(pending.items()):
             obj = by_id.get(action_id)
             outcome = check(obj) if obj is not None else (False, "the action disappeared")
@@ -143,6 +148,69 @@ def poll(
         sleep(interval(rounds))
         rounds += 1
     return outcomes
+
+
+def wait(
+    api: TenantAPI,
+    checks: Mapping[str, Check],
+    *,
+    timeout: float,
+    first_delay: float = 0.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    lister: Callable[[], Sequence[LiveAction]] | None = None,
+) -> dict[str, tuple[bool, str]]:
+    """Wait until every awaited action id has an outcome; returns id -> (ok, message).
+    `lister`: how to read the action list (default `api.list_actions`)."""
+
+    def read() -> dict[str, LiveAction]:
+        return {a.id: a for a in (lister or api.list_actions)()}
+
+    return _rounds(read, checks, timeout, first_delay, clock, sleep)
+
+
+# ------------------------------------------- raw dicts: used by apply/executor.py until the switch
+
+
+class RawActions(Protocol):
+    def list_actions(self) -> list[Json]: ...
+
+
+def _as_action(obj: Json) -> LiveAction:
+    """A raw action as the typed checks read it (a cut-down object gets placeholder ids)."""
+    return to_action({"id": "?", "name": "?", **obj})
+
+
+def build_errors(obj: Json) -> str:
+    return draft_failure(_as_action(obj))
+
+
+def check_build(expect_deployed: bool) -> Callable[[Json], Outcome]:
+    check = built(expect_deployed)
+    return lambda obj: check(_as_action(obj))
+
+
+def check_deployed(version_id: str, number: int | None = None) -> Callable[[Json], Outcome]:
+    check = deployed(version_id, number)
+    return lambda obj: check(_as_action(obj))
+
+
+def poll(
+    client: RawActions,
+    checks: dict[str, Callable[[Json], Outcome]],
+    *,
+    timeout: float,
+    first_delay: float = 0.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    lister: Callable[[], list[Json]] | None = None,
+) -> dict[str, tuple[bool, str]]:
+    """`wait` over raw action dicts (`lister` default `client.list_actions`)."""
+
+    def read() -> dict[Any, Json]:
+        return {a.get("id"): a for a in (lister or client.list_actions)()}
+
+    return _rounds(read, checks, timeout, first_delay, clock, sleep)
 
 
 def ids(values: Iterable[str | None]) -> list[str]:

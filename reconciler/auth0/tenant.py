@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from reconciler.auth0.actions_api import ActionsAPI
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.token import Credentials
 from reconciler.auth0.transport import DEADLINE, enable_request_log
@@ -33,7 +34,12 @@ _DOMAIN_RE = re.compile(
 @dataclass(frozen=True)
 class TenantSession:
     name: str  # "local", or the tenant's domain (host[:port])
-    client: Auth0Client
+    client: Auth0Client  # the wire client (dicts in the API's shapes)
+
+    @property
+    def api(self) -> ActionsAPI:
+        """The typed client (the TenantAPI protocol) over `client`."""
+        return ActionsAPI(self.client)
 
 
 def tenant_url(spec: str) -> str:
