@@ -6,6 +6,11 @@ with `per_page=100`, following `total` when the reply gives one (a short page wi
 is not the end; no extra empty-page request once all are in), else stopping on a short page
 (`more_pages`), and never sending `include_totals`. The client is thread-safe: the applier
 calls it from a thread pool.
+
+This is the wire layer: it takes and returns the API's own shapes. Code outside reconciler.auth0
+uses the typed `ActionsAPI` (the `TenantAPI` protocol, actions_api.py) over it; only
+apply/executor.py still calls the body-taking methods here (create_action, update_action,
+update_bindings, deploy_action, delete_action) directly, until its switch to the protocol.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from reconciler.auth0.actions_api import ActionsAPI
 from reconciler.auth0.client import Auth0Client
+from reconciler.auth0.protocol import TenantAPI
 from reconciler.auth0.token import Credentials
 from reconciler.auth0.transport import DEADLINE, enable_request_log
 from reconciler.core.errors import ReconcilerError, clip
@@ -37,8 +38,8 @@ class TenantSession:
     client: Auth0Client  # the wire client (dicts in the API's shapes)
 
     @property
-    def api(self) -> ActionsAPI:
-        """The typed client (the TenantAPI protocol) over `client`."""
+    def api(self) -> TenantAPI:
+        """The typed client over `client` (mypy checks here that ActionsAPI is a TenantAPI)."""
         return ActionsAPI(self.client)
 
 
