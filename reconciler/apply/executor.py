@@ -15,15 +15,14 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from reconciler.apply import waits
-from reconciler.apply.bodies import ActionBody, action_names, bindings_body, write_body
+from reconciler.apply.bodies import action_names, rebind_entries, secret_values
 from reconciler.apply.journal import Journal
 from reconciler.apply.results import FAILED, OK, SKIPPED, StepResult
-from reconciler.apply.twin import is_twin
-from reconciler.apply.waits import ApiObject
-from reconciler.auth0.client import Auth0Client
-from reconciler.core.errors import ApiError, ReconcilerError, StepFailed
+from reconciler.apply.twin import matches_create
+from reconciler.auth0.protocol import DeployedVersion, TenantAPI
+from reconciler.core.errors import ApiError, ErrorKind, ReconcilerError, StepFailed
 from reconciler.core.interrupts import quiet_thread
-from reconciler.core.model import DesiredState
+from reconciler.core.model import DesiredState, LiveAction
 from reconciler.plan import Plan
 from reconciler.plan.kinds import (
     CreateAction,
@@ -36,16 +35,12 @@ from reconciler.plan.kinds import (
 )
 
 S = TypeVar("S", bound=Step)
-NOT_DEPLOYED = "not been deployed yet"
-#: Auth0 builds take about 1-10 s (reference §4.1): the first build poll waits until one build
-#: (waits.EXPECTED_BUILD_S) after the last write, since polling sooner only costs requests.
-NOT_BUILT = "must be in the 'built' state"
 
 
 class Applier:
     def __init__(
         self,
-        client: Auth0Client,
+        api: TenantAPI,
         plan: Plan,
         desired: DesiredState,
         *,
@@ -56,7 +51,7 @@ class Applier:
         rebind_retry_seconds: float = 20.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.client = client
+        self.api = api
         self.plan = plan
         self.desired = desired
         self.parallelism = max(1, parallelism)
@@ -73,7 +68,7 @@ class Applier:
         self.deploy_with_create: set[str] = set()
         self.last_write = time.monotonic()
         # how the deploy wait reads the action list (execute() makes it the verifying re-read)
-        self.deploy_lister: Callable[[], Sequence[ApiObject]] | None = None
+        self.deploy_lister: Callable[[], Sequence[LiveAction]] | None = None
         for step in plan.steps:
             if isinstance(step, UpdateAction | DeployAction | DeleteAction):
                 self.ids[step.name] = step.action_id
@@ -161,23 +156,19 @@ class Applier:
 
     # ------------------------------------------------------------------ writes
 
-    def _body(self, step: CreateAction | UpdateAction) -> ActionBody:
-        return write_body(step, self.desired)
-
     def _create(self, step: CreateAction) -> str:
         name = step.name
-        body = self._body(step)
+        values = secret_values(self.desired, name, step.fields.secrets)
         verb = "created"
         try:
-            created = self.client.create_action(dict(body))
+            action_id = self.api.create_action(name, step.fields, values, step.deploy)
         except ApiError as exc:  # 409: a concurrent apply may have created the very same action
-            twins = [a for a in self.client.list_actions(action_name=name) if a.get("name") == name]
-            if exc.status != 409 or len(twins) != 1 or not is_twin(twins[0], body):
+            if exc.kind is not ErrorKind.ALREADY_EXISTS:
                 raise
-            created, verb = twins[0], "created identically by a concurrent apply"
-        action_id = created.get("id")
-        if not isinstance(action_id, str):
-            raise StepFailed("the API answered the create without an action id")
+            twins = self.api.list_actions(name=name)
+            if len(twins) != 1 or not matches_create(twins[0], step.fields, values):
+                raise
+            action_id, verb = twins[0].id, "created identically by a concurrent apply"
         with self._lock:
             self.last_write = time.monotonic()
             self.ids[name] = action_id
@@ -186,22 +177,20 @@ class Applier:
         return verb + (" (deploys once built)" if step.deploy else "")
 
     def _update(self, step: UpdateAction) -> str:
-        body = self._body(step)
-        self.client.update_action(step.action_id, dict(body))
+        values = secret_values(self.desired, step.name, step.fields.secrets)
+        self.api.update_action_fields(step.action_id, step.fields, values)
         with self._lock:
             self.last_write = time.monotonic()
-        return "updated (" + ", ".join(sorted(body)) + ")"
+        return "updated (" + ", ".join(sorted(step.fields.sent)) + ")"
 
     def _wait_build(self, step: WaitBuild) -> str:
         names = [n for n in step.actions if n not in self.failed_actions]
         checks = {
-            self.ids[n]: waits.check_build(n in self.deploy_with_create)
-            for n in names
-            if n in self.ids
+            self.ids[n]: waits.built(n in self.deploy_with_create) for n in names if n in self.ids
         }
         first = max(0.0, waits.EXPECTED_BUILD_S - (time.monotonic() - self.last_write))
-        outcomes = waits.poll(
-            self.client, checks, timeout=self.build_timeout, first_delay=first, sleep=self.sleep
+        outcomes = waits.wait(
+            self.api, checks, timeout=self.build_timeout, first_delay=first, sleep=self.sleep
         )
         by_id = {v: k for k, v in self.ids.items()}
         failures = []
@@ -216,7 +205,7 @@ class Applier:
 
     def _deploy_phase(self, steps: list[DeployAction]) -> None:
         """POST every deploy (concurrently), then wait for all of them in one poll loop."""
-        versions: dict[str, tuple[DeployAction, ApiObject, float]] = {}
+        versions: dict[str, tuple[DeployAction, str, int | None, float]] = {}
 
         def deploy(step: DeployAction) -> None:
             if (blocker := self._blocker(step)) is not None:
@@ -228,53 +217,50 @@ class Applier:
             except (StepFailed, ReconcilerError) as exc:
                 self._record(step, FAILED, time.monotonic() - started, str(exc))
                 return
+            assert version.id is not None  # _deploy refuses a version without one
             with self._lock:
-                versions[step.action_id] = (step, version, started)
+                versions[step.action_id] = (step, version.id, version.number, started)
 
         if not steps:
             return
         with ThreadPoolExecutor(self.parallelism, "deploy", quiet_thread) as pool:
             list(pool.map(deploy, steps))
-        checks = {
-            aid: waits.check_deployed(str(v["id"]), waits.version_number(v))
-            for aid, (_, v, _) in versions.items()
-        }
-        outcomes = waits.poll(
-            self.client,
+        checks = {aid: waits.deployed(vid, number) for aid, (_, vid, number, _) in versions.items()}
+        outcomes = waits.wait(
+            self.api,
             checks,
             timeout=self.build_timeout,
             sleep=self.sleep,
             lister=self.deploy_lister,
         )
-        for action_id, (step, _, started) in versions.items():
+        for action_id, (step, _, _, started) in versions.items():
             ok, message = outcomes[action_id]
             self._record(step, OK if ok else FAILED, time.monotonic() - started, message)
 
-    def _deploy(self, action_id: str) -> ApiObject:
+    def _deploy(self, action_id: str) -> DeployedVersion:
         deadline = time.monotonic() + self.build_timeout
         while True:
             try:
-                version = self.client.deploy_action(action_id)
+                version = self.api.deploy_action(action_id)
             except ApiError as exc:
                 # the draft may still be finishing its build; Auth0 asks to retry
-                if exc.status == 400 and NOT_BUILT in exc.message and time.monotonic() < deadline:
+                if exc.kind is ErrorKind.NOT_BUILT_YET and time.monotonic() < deadline:
                     self.sleep(waits.EXPECTED_BUILD_S)
                     continue
                 raise
-            if not isinstance(version.get("id"), str):
+            if version.id is None:
                 raise StepFailed("the API answered the deploy without a version id")
             return version
 
     def _rebind(self, step: Rebind) -> str:
-        trigger = step.trigger
-        body = [dict(b) for b in bindings_body(step, self.ids)]
+        entries = rebind_entries(step, self.ids)
         deadline = time.monotonic() + self.rebind_retry_seconds
         while True:
             try:
-                self.client.update_bindings(trigger, body)
+                self.api.update_bindings(step.trigger, entries)
             except ApiError as exc:
                 # bindings are eventually consistent with deploys (reference §4.4)
-                if NOT_DEPLOYED in exc.message and time.monotonic() < deadline:
+                if exc.kind is ErrorKind.NOT_DEPLOYED_YET and time.monotonic() < deadline:
                     self.sleep(waits.EXPECTED_BUILD_S)
                     continue
                 raise
@@ -283,11 +269,11 @@ class Applier:
 
     def _delete(self, step: DeleteAction) -> str:
         try:
-            self.client.delete_action(step.action_id)
+            self.api.delete_action(step.action_id)
         except ApiError as exc:
-            if exc.status == 404:
+            if exc.kind is ErrorKind.NOT_FOUND:
                 return "deleted (it was already gone)"
-            if exc.status == 409:
+            if exc.kind is ErrorKind.STILL_BOUND:
                 raise StepFailed(
                     "the tenant refused: the action is still bound to a trigger, so this plan "
                     "was wrong; run plan again"

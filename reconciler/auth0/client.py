@@ -6,6 +6,11 @@ with `per_page=100`, following `total` when the reply gives one (a short page wi
 is not the end; no extra empty-page request once all are in), else stopping on a short page
 (`more_pages`), and never sending `include_totals`. The client is thread-safe: the applier
 calls it from a thread pool.
+
+This is the wire layer: it takes and returns the API's own shapes. Code outside reconciler.auth0
+uses the typed `ActionsAPI` (the `TenantAPI` protocol, actions_api.py) over it; only
+apply/executor.py still calls the body-taking methods here (create_action, update_action,
+update_bindings, deploy_action, delete_action) directly, until its switch to the protocol.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from reconciler.auth0.retry import RetryPolicy
 from reconciler.auth0.stats import Stats
 from reconciler.auth0.token import Credentials
 from reconciler.auth0.transport import DEADLINE, Endpoint, Params, Transport
+from reconciler.auth0.wire import content_of
+from reconciler.core.content import same_content as core_same_content
 
 API = "/api/v2/actions"
 PER_PAGE = 100
@@ -38,18 +45,10 @@ def _seg(value: str) -> str:
 
 
 def same_content(a: Json, b: Json) -> bool:
-    """Do two action/version objects hold the same code, runtime, trigger, deps and secret names?"""
-
-    def key(obj: Json) -> tuple[Any, ...]:
-        deps = sorted((d.get("name"), d.get("version")) for d in obj.get("dependencies") or [])
-        secrets = sorted(s.get("name") for s in obj.get("secrets") or [])
-        triggers = [(t.get("id"), t.get("version")) for t in obj.get("supported_triggers") or []]
-        return obj.get("code"), obj.get("runtime"), deps, secrets, triggers[:1]
-
-    try:
-        return key(a) == key(b)
-    except (AttributeError, TypeError):
-        return False
+    """Do two raw action/version objects hold the same code (trailer included), runtime,
+    trigger, dependencies and secret names? (the judgement is reconciler.core.content's)"""
+    mine, theirs = content_of(a), content_of(b)
+    return mine is not None and theirs is not None and core_same_content(mine, theirs)
 
 
 def more_pages(have: int, last_page: int, total: Any) -> bool:

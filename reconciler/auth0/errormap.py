@@ -2,7 +2,9 @@
 
 Error bodies are `{statusCode, error, message, errorCode}` on the Management API and
 `{error, error_description}` on /oauth/token. Anything else (HTML from a proxy, a huge or broken
-body) becomes a clear message that never quotes the body itself. All text is masked.
+body) becomes a clear message that never quotes the body itself. All text is masked. Each error
+is classified once here (`classify`, an `ErrorKind` on the ApiError), so callers decide on
+`exc.kind`, never on the English text.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reconciler.core.errors import ApiError, clip
+from reconciler.core.errors import ApiError, ErrorKind, clip
 from reconciler.core.masking import mask
 
 SCOPE_BY_METHOD = {
@@ -22,6 +24,20 @@ SCOPE_BY_METHOD = {
 _SCOPE_RE = re.compile(r"expected(?: any of)?:\s*([a-z_]+:[a-z_]+(?:[ ,]+[a-z_]+:[a-z_]+)*)")
 TOKEN_PATH = "/oauth/token"  # noqa: S105 - a URL path
 CREDENTIAL_VARS = "AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET"
+#: the phrases Auth0 uses (auth0-actions-api.md §4.2-4.4, §1.5), matched lower-case
+NOT_BUILT = "must be in the 'built' state"
+NOT_DEPLOYED = "not been deployed yet"
+ALREADY_EXISTS = "already exists"
+BOUND = "bound to a trigger"
+ENTITY_BOUND = "entity-bound"
+_BY_STATUS = {
+    400: ErrorKind.INVALID,
+    401: ErrorKind.UNAUTHORIZED,
+    403: ErrorKind.FORBIDDEN,
+    404: ErrorKind.NOT_FOUND,
+    409: ErrorKind.CONFLICT,
+    429: ErrorKind.RATE_LIMITED,
+}
 
 
 def body_fields(body: Any) -> tuple[str | None, str | None]:
@@ -91,6 +107,27 @@ def hint_for(
     return None
 
 
+def classify(method: str, status: int, message: str) -> ErrorKind:
+    """What an HTTP error answer means: the phrase decides where Auth0 has one, else the status
+    (a 409 on a DELETE is a still-bound action, on a POST a taken name)."""
+    text = message.lower()
+    if 400 <= status < 500:
+        if NOT_BUILT in text:
+            return ErrorKind.NOT_BUILT_YET
+        if NOT_DEPLOYED in text:
+            return ErrorKind.NOT_DEPLOYED_YET
+        if status == 400 and ENTITY_BOUND in text:
+            return ErrorKind.ENTITY_BOUND
+    if status == 409:
+        if BOUND in text or (method.upper() == "DELETE" and ALREADY_EXISTS not in text):
+            return ErrorKind.STILL_BOUND
+        if ALREADY_EXISTS in text or method.upper() == "POST":
+            return ErrorKind.ALREADY_EXISTS
+    if status >= 500:
+        return ErrorKind.SERVER
+    return _BY_STATUS.get(status, ErrorKind.OTHER)
+
+
 def from_response(
     method: str, path: str, status: int, body: Any, domain: str, *, note: str | None = None
 ) -> ApiError:
@@ -101,7 +138,8 @@ def from_response(
         message = note or "no error message in the response"
     hint = hint_for(method, path, status, message, code, body, domain)
     shown_code = clip(mask(code), 60) if code else None
-    return ApiError(method, path, status, clip(mask(message)), shown_code, hint)
+    kind = classify(method, status, message)
+    return ApiError(method, path, status, clip(mask(message)), shown_code, hint, kind)
 
 
 def malformed(method: str, path: str, status: int, what: str) -> ApiError:
@@ -112,6 +150,7 @@ def malformed(method: str, path: str, status: int, what: str) -> ApiError:
         status,
         mask(f"malformed response: {what}"),
         hint="is --tenant an Auth0 tenant (or a proxy in between)?",
+        kind=ErrorKind.MALFORMED,
     )
 
 
@@ -125,4 +164,6 @@ def connection_error(method: str, path: str, kind: str, detail: str, domain: str
         "timeout": "the tenant did not answer in time; check the network or try again",
         "dropped": "the connection kept dropping; check the network or try again",
     }
-    return ApiError(method, path, None, mask(detail), hint=hints.get(kind))
+    return ApiError(
+        method, path, None, mask(detail), hint=hints.get(kind), kind=ErrorKind.UNREACHABLE
+    )

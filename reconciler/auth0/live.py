@@ -10,7 +10,7 @@ limiter paces them all. Entity-bound triggers' bindings are never read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from reconciler.auth0 import errormap
 from reconciler.auth0.client import Auth0Client
 from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
-from reconciler.core.errors import ApiError
+from reconciler.core.errors import ApiError, ErrorKind
 from reconciler.core.interrupts import quiet_thread
 from reconciler.core.model import (
     BuildError,
@@ -78,11 +78,15 @@ def to_trigger(raw: Json) -> Trigger:
     )
 
 
-def to_version(raw: Json) -> LiveVersion:
-    number = raw.get("number", 0)
-    errors = tuple(
+def _errors(raw: Json) -> tuple[BuildError, ...]:
+    return tuple(
         BuildError(_str(e, "id"), _str(e, "msg"), _str(e, "url")) for e in _list(raw, "errors")
     )
+
+
+def to_version(raw: Json) -> LiveVersion:
+    number = raw.get("number", 0)
+    errors = _errors(raw)
     return LiveVersion(
         id=_require(raw, "id", "a deployed_version"),
         number=number if isinstance(number, int) else 0,
@@ -120,6 +124,7 @@ def to_action(raw: Json) -> LiveAction:
         deployed_version=to_version(deployed) if isinstance(deployed, dict) else None,
         all_changes_deployed=raw.get("all_changes_deployed") is True,
         marketplace=bool(raw.get("integration") or raw.get("installed_integration_id")),
+        errors=_errors(raw),
     )
 
 
@@ -181,7 +186,7 @@ def _bindings(client: Auth0Client, trigger_id: str) -> LiveTriggerBindings:
         return to_bindings(trigger_id, client.get_bindings(trigger_id))
     except ApiError as exc:
         # late 2024 the API answered 400 for entity-bound triggers; treat as "no bindings"
-        if exc.status == 400 and "entity-bound" in exc.message:
+        if exc.kind is ErrorKind.ENTITY_BOUND:
             return LiveTriggerBindings(trigger_id, ())
         raise
 
@@ -209,9 +214,8 @@ def read_live(
     owned_triggers: Iterable[str] = (),
     catalogue_triggers: Sequence[Trigger] = BUILTIN_TRIGGERS,
     known_triggers: Sequence[Trigger] | None = None,
-    on_raw_actions: Callable[[list[Json]], None] | None = None,
 ) -> LiveState:
-    """The tenant as a LiveState (`on_raw_actions` is given the action list as read).
+    """The tenant as a LiveState.
     `owned_triggers`: trigger ids listed under `bindings:` in the
     manifests; `catalogue_triggers`: the policy source for trigger ids the tenant does not list;
     `known_triggers`: the tenant's catalogue from an earlier read in the same run (it does not
@@ -227,8 +231,6 @@ def read_live(
         else:
             triggers = tuple(to_trigger(t) for t in triggers_f.result())
         raw_actions = actions_f.result()
-        if on_raw_actions is not None:
-            on_raw_actions(raw_actions)
         actions = sorted((to_action(a) for a in raw_actions), key=lambda a: (a.name, a.id))
         wanted = triggers_to_read(triggers, actions, owned, catalogue_triggers)
         late = {t: pool.submit(_bindings, client, t) for t in wanted if t not in early}

@@ -18,7 +18,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from reconciler.auth0.actions_api import ActionsAPI
 from reconciler.auth0.client import Auth0Client
+from reconciler.auth0.protocol import TenantAPI
 from reconciler.auth0.token import Credentials
 from reconciler.auth0.transport import DEADLINE, enable_request_log
 from reconciler.core.errors import ReconcilerError, clip
@@ -33,7 +35,12 @@ _DOMAIN_RE = re.compile(
 @dataclass(frozen=True)
 class TenantSession:
     name: str  # "local", or the tenant's domain (host[:port])
-    client: Auth0Client
+    client: Auth0Client  # the wire client (dicts in the API's shapes)
+
+    @property
+    def api(self) -> TenantAPI:
+        """The typed client over `client` (mypy checks here that ActionsAPI is a TenantAPI)."""
+        return ActionsAPI(self.client)
 
 
 def tenant_url(spec: str) -> str:

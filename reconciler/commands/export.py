@@ -45,7 +45,7 @@ def command(out: Path, force: bool, tenant_args: TenantArgs) -> int:
     """
     check_out_dir(out, force=force)
     with open_from_args(tenant_args) as session:
-        live = read_for_export(session.client, tenant=session.name)
+        live = read_for_export(session.api, tenant=session.name)
     bundle = bundle_from_live(live)
     code = write_bundle(
         bundle,

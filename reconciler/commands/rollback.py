@@ -22,7 +22,7 @@ Examples:
 def command(name: str, to_version: int | None, tenant_args: TenantArgs) -> int:
     """Redeploy an earlier immutable version of an action (its draft follows)."""
     with open_from_args(tenant_args) as session:
-        result = rollback(session.client, name, to_version)
+        result = rollback(session.api, name, to_version)
     was = f"version {result.from_number}" if result.from_number is not None else "nothing"
     now = f" (deployed as version {result.new_number})" if result.new_number is not None else ""
     output.echo(f"{name}: rolled back from {was} to version {result.to_number}{now}.")

@@ -14,11 +14,12 @@ from typing import Any
 
 import click
 
-from reconciler.auth0.client import Auth0Client
+from reconciler.auth0.protocol import TenantAPI
 from reconciler.commands import output
 from reconciler.commands.options import TenantArgs, open_from_args, tenant_options
 from reconciler.core.errors import ReconcilerError
 from reconciler.core.exitcodes import ExitCode
+from reconciler.core.model import LiveAction
 from reconciler.manifest.problems import did_you_mean
 
 MAX_PAYLOAD_BYTES = 1024 * 1024
@@ -51,22 +52,20 @@ def load_payload(path: Path) -> dict[str, Any]:
     return data
 
 
-def find_action(client: Auth0Client, name: str, tenant: str) -> dict[str, Any]:
+def find_action(api: TenantAPI, name: str, tenant: str) -> LiveAction:
     """The custom action named `name` (exact match)."""
-    found = [a for a in client.list_actions(action_name=name) if a.get("name") == name]
+    found = api.list_actions(name=name)
     if not found:
-        names = [str(a.get("name")) for a in client.list_actions()]
-        hint = did_you_mean(name, names)
+        hint = did_you_mean(name, [a.name for a in api.list_actions()])
         raise ReconcilerError(f"no action named {name!r} in tenant {tenant}{hint}")
     if len(found) > 1:
-        ids = ", ".join(str(a.get("id")) for a in found)
+        ids = ", ".join(a.id for a in found)
         raise ReconcilerError(f"the tenant has {len(found)} actions named {name!r} ({ids})")
-    action = found[0]
-    if action.get("integration") or action.get("installed_integration_id"):
+    if found[0].marketplace:
         raise ReconcilerError(
             f"{name!r} is a marketplace integration; reconciler test runs custom actions only"
         )
-    return action
+    return found[0]
 
 
 @click.command("test", epilog=EPILOG)
@@ -86,13 +85,10 @@ def command(name: str, payload: Path, tenant_args: TenantArgs) -> int:
     """
     event = load_payload(payload)
     with open_from_args(tenant_args) as session:
-        action = find_action(session.client, name, session.name)
-        result = session.client.test_action(str(action["id"]), event)
-    output.echo(json.dumps(result, indent=2, ensure_ascii=False))
-    body = result.get("payload")
-    error = body.get("error") if isinstance(body, dict) else None
-    if isinstance(error, dict) and error:
-        what = error.get("name") or "Error"
-        output.error(f"action {name} failed: {what}: {error.get('message', '')}")
+        api = session.api
+        result = api.test_action(find_action(api, name, session.name).id, event)
+    output.echo(json.dumps(result.reply, indent=2, ensure_ascii=False))
+    if result.error_name is not None:
+        output.error(f"action {name} failed: {result.error_name}: {result.error_message}")
         return int(ExitCode.ERROR)
     return int(ExitCode.OK)

@@ -6,6 +6,7 @@ Messages must never contain secret values or tokens (see reconciler.core.masking
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from reconciler.core.escaping import terminal
@@ -61,6 +62,27 @@ class Interrupted(ReconcilerError):
     exit_code = ExitCode.INTERRUPTED
 
 
+class ErrorKind(enum.Enum):
+    """What a failed Management API call means to the tool, decided once by
+    reconciler.auth0.errormap when the ApiError is made (callers never match its English text)."""
+
+    NOT_BUILT_YET = "not_built_yet"  # deploy of a draft/version still building: retry soon
+    NOT_DEPLOYED_YET = "not_deployed_yet"  # binding an action just deployed: retry soon
+    ALREADY_EXISTS = "already_exists"  # create: the name is taken
+    STILL_BOUND = "still_bound"  # delete: the action is bound to a trigger
+    ENTITY_BOUND = "entity_bound"  # bindings of an entity-bound trigger cannot be listed/set
+    NOT_FOUND = "not_found"
+    INVALID = "invalid"  # another 400: the request was refused as it stands
+    UNAUTHORIZED = "unauthorized"  # 401
+    FORBIDDEN = "forbidden"  # 403
+    CONFLICT = "conflict"  # another 409
+    RATE_LIMITED = "rate_limited"  # 429 after the retries
+    SERVER = "server"  # 5xx after the retries
+    MALFORMED = "malformed"  # a 2xx whose body is not what the API promises
+    UNREACHABLE = "unreachable"  # no answer at all (DNS, refused, TLS, timeout, dropped)
+    OTHER = "other"
+
+
 class ApiError(ReconcilerError):
     """A Management API call failed. Carries no token and no secret value."""
 
@@ -72,6 +94,7 @@ class ApiError(ReconcilerError):
         message: str,
         error_code: str | None = None,
         hint: str | None = None,
+        kind: ErrorKind = ErrorKind.OTHER,
     ) -> None:
         self.method = method
         self.path = path
@@ -79,6 +102,7 @@ class ApiError(ReconcilerError):
         self.message = message
         self.error_code = error_code
         self.hint = hint
+        self.kind = kind
         message, error_code = terminal(message), error_code and terminal(error_code)
         status_text = str(status) if status is not None else "no response"
         text = f"{method} {path} -> {status_text}: {message}"

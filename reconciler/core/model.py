@@ -188,6 +188,7 @@ class LiveAction:
     deployed_version: LiveVersion | None
     all_changes_deployed: bool = False
     marketplace: bool = False  # integration / installed_integration_id present
+    errors: tuple[BuildError, ...] = ()  # the draft's build errors, when the API gives them
 
 
 @dataclass(frozen=True, slots=True)

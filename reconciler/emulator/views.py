@@ -11,7 +11,9 @@ from reconciler.emulator.util import rfc3339
 
 
 def content(rec: Record) -> tuple[Any, ...]:
-    """What a deploy freezes: compared to tell whether all changes are deployed."""
+    """What a deploy freezes: compared to tell whether all changes are deployed. The server's
+    own judgement (with secret value digests), kept apart from the tool's
+    (reconciler.core.content): the emulator stands for Auth0."""
     secrets = sorted((s["name"], s["value_digest"]) for s in rec.get("secrets", []))
     deps = sorted((d["name"], d["version"]) for d in rec.get("dependencies", []))
     triggers = [(t["id"], t.get("version")) for t in rec.get("supported_triggers", [])]

@@ -7,11 +7,11 @@ shows the manifest as the source of truth again (an update + deploy back to the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from reconciler.apply import waits
-from reconciler.auth0.client import Auth0Client
+from reconciler.auth0.protocol import TenantAPI
 from reconciler.core.errors import ReconcilerError
+from reconciler.core.model import LiveAction, LiveVersion
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,47 +22,49 @@ class RollbackResult:
     new_number: int | None
 
 
-def _number(version: dict[str, Any]) -> int:
-    """For sorting and comparing: -1 when the number is missing."""
-    number = waits.version_number(version)
-    return -1 if number is None else number
-
-
-def rollback(client: Auth0Client, name: str, to_version: int | None = None) -> RollbackResult:
-    matches = [a for a in client.list_actions(action_name=name) if a.get("name") == name]
+def _only(api: TenantAPI, name: str) -> LiveAction:
+    matches = api.list_actions(name=name)
     if not matches:
         raise ReconcilerError(f"no action named {name!r} in the tenant")
     if len(matches) > 1:
-        ids = ", ".join(str(a.get("id")) for a in matches)
+        ids = ", ".join(a.id for a in matches)
         raise ReconcilerError(f"{len(matches)} actions are named {name!r} ({ids}); fix that first")
-    action = matches[0]
-    if action.get("integration") or action.get("installed_integration_id"):
+    if matches[0].marketplace:
         raise ReconcilerError(f"{name} is a marketplace action; it is not rolled back here")
-    deployed = action.get("deployed_version")
-    current = _number(deployed) if isinstance(deployed, dict) else None
-    versions = sorted(client.list_versions(str(action["id"])), key=_number)
+    return matches[0]
+
+
+def _target(
+    name: str, versions: list[LiveVersion], current: int | None, to_version: int | None
+) -> LiveVersion:
+    """The version to redeploy: `to_version`, or the one before the current."""
     if to_version is None:
         if current is None:
             raise ReconcilerError(f"{name} was never deployed; there is nothing to roll back")
-        earlier = [v for v in versions if 0 < _number(v) < current]
+        earlier = [v for v in versions if 0 < v.number < current]
         if not earlier:
             raise ReconcilerError(f"{name} has no version before version {current}")
-        target = earlier[-1]
-    else:
-        found = [v for v in versions if _number(v) == to_version]
-        if not found:
-            known = ", ".join(str(_number(v)) for v in versions) or "none"
-            raise ReconcilerError(f"{name} has no version {to_version} (versions: {known})")
-        target = found[0]
-        if to_version == current:
-            raise ReconcilerError(f"version {to_version} of {name} is already deployed")
-    if target.get("status") not in (None, "built"):
-        raise ReconcilerError(f"version {_number(target)} of {name} did not build; pick another")
-    new = client.deploy_version(str(action["id"]), str(target["id"]), update_draft=True)
-    new_id = new.get("id")
-    if isinstance(new_id, str):
-        outcome = waits.poll(client, {str(action["id"]): waits.check_deployed(new_id)}, timeout=120)
-        ok, message = outcome[str(action["id"])]
+        return earlier[-1]
+    found = [v for v in versions if v.number == to_version]
+    if not found:
+        known = ", ".join(str(v.number) for v in versions) or "none"
+        raise ReconcilerError(f"{name} has no version {to_version} (versions: {known})")
+    if to_version == current:
+        raise ReconcilerError(f"version {to_version} of {name} is already deployed")
+    return found[0]
+
+
+def rollback(api: TenantAPI, name: str, to_version: int | None = None) -> RollbackResult:
+    action = _only(api, name)
+    current = action.deployed_version.number if action.deployed_version is not None else None
+    versions = sorted(api.list_versions(action.id), key=lambda v: v.number)
+    target = _target(name, versions, current, to_version)
+    if target.status not in ("", "built"):
+        raise ReconcilerError(f"version {target.number} of {name} did not build; pick another")
+    new = api.deploy_version(action.id, target.id, update_draft=True)
+    if new.id is not None:
+        outcome = waits.wait(api, {action.id: waits.deployed(new.id)}, timeout=120)
+        ok, message = outcome[action.id]
         if not ok:
             raise ReconcilerError(f"rollback of {name} did not take effect: {message}")
-    return RollbackResult(name, current, _number(target), waits.version_number(new))
+    return RollbackResult(name, current, target.number, new.number)

@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from reconciler.apply import (
     Applier,
@@ -26,7 +25,7 @@ from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
 from reconciler.core.digests import key_from_env
 from reconciler.core.errors import GuardError, clip
 from reconciler.core.escaping import terminal
-from reconciler.core.model import DesiredState, LiveState, Trigger
+from reconciler.core.model import DesiredState, LiveAction, LiveState, Trigger
 from reconciler.features.rootdir import DefaultRoot
 from reconciler.manifest import load_manifests
 from reconciler.manifest.deferred import settle
@@ -55,7 +54,6 @@ def read_tenant(
     session: TenantSession,
     desired: DesiredState,
     known_triggers: Sequence[Trigger] | None = None,
-    on_raw_actions: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> LiveState:
     owned = [b.trigger for b in desired.bindings]
     return read_live(
@@ -63,7 +61,6 @@ def read_tenant(
         tenant=session.name,
         owned_triggers=owned,
         known_triggers=known_triggers,
-        on_raw_actions=on_raw_actions,
     )
 
 
@@ -78,10 +75,9 @@ class VerifyRead:
         self.session, self.desired, self.known = session, desired, known
         self.live: LiveState | None = None
 
-    def __call__(self) -> list[dict[str, Any]]:
-        raw: list[dict[str, Any]] = []
-        self.live = read_tenant(self.session, self.desired, self.known, raw.extend)
-        return raw
+    def __call__(self) -> list[LiveAction]:
+        self.live = read_tenant(self.session, self.desired, self.known)
+        return list(self.live.actions)
 
 
 def revalidate(
@@ -173,6 +169,22 @@ def rederive(plan: Plan, desired: DesiredState, live: LiveState) -> None:
         raise GuardError("this plan is blocked by the manifests at hand: " + fresh.blocked[0])
 
 
+def compare(plan: Plan, fresh: Plan, result: ApplyResult) -> None:
+    """What this apply changed must now match; anything else that differs was changed by
+    another writer meanwhile (a concurrent apply) and is reported, not failed."""
+    mine = {c.address for c in plan.changes if c.planned}
+    for c in fresh.changes:
+        if not c.planned:
+            continue
+        if c.address in mine:
+            result.verify_problems.append(f"{c.address}: still differs after apply ({c.reason})")
+        else:
+            result.verify_notes.append(
+                f"{c.address}: differs from these manifests but was not part of this "
+                f"apply (changed meanwhile by another writer?): {c.reason}"
+            )
+
+
 def execute(
     session: TenantSession,
     plan: Plan,
@@ -196,7 +208,12 @@ def execute(
             "apply", plan_digest=plan.plan_digest, tenant=plan.tenant, steps=len(plan.steps)
         )
         applier = Applier(
-            client, plan, desired, parallelism=parallelism, journal=journal, on_result=on_result
+            session.api,
+            plan,
+            desired,
+            parallelism=parallelism,
+            journal=journal,
+            on_result=on_result,
         )
         last = writes_after_deploys(plan.steps)
         verify_read = VerifyRead(session, desired, known_triggers)
@@ -205,22 +222,7 @@ def execute(
         result = ApplyResult(results=applier.run())
         if verify:
             live = verify_read.live or read_tenant(session, desired, known_triggers)
-            fresh = make_plan(desired, live, options=options)
-            # What this apply changed must now match; anything else that differs was changed
-            # by another writer meanwhile (a concurrent apply) and is reported, not failed.
-            mine = {c.address for c in plan.changes if c.planned}
-            for c in fresh.changes:
-                if not c.planned:
-                    continue
-                if c.address in mine:
-                    result.verify_problems.append(
-                        f"{c.address}: still differs after apply ({c.reason})"
-                    )
-                else:
-                    result.verify_notes.append(
-                        f"{c.address}: differs from these manifests but was not part of this "
-                        f"apply (changed meanwhile by another writer?): {c.reason}"
-                    )
+            compare(plan, make_plan(desired, live, options=options), result)
         result.seconds = time.monotonic() - started
         after = client.stats
         result.requests = after.requests - before.requests

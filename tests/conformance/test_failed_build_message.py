@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.apply import waits
+from tests import raw as waits
 from tests.conformance.recorded import load
 
 

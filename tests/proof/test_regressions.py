@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.apply.twin import is_twin
-from reconciler.apply.waits import check_deployed
 from reconciler.core.model import Dependency
 from reconciler.core.trailer import compute_digest, with_trailer
 from reconciler.diff.fields import StructuredDiff, shape, structured_diff
 from reconciler.diff.records import DependencyChange
+from tests.raw import check_deployed, is_twin
 
 
 def test_a_dependency_replaced_by_another_is_one_removal_and_one_addition() -> None:

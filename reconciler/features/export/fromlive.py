@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from reconciler.auth0.client import Auth0Client
-from reconciler.auth0.live import name_bindings, read_live, to_bindings
+from reconciler.auth0.live import name_bindings
+from reconciler.auth0.protocol import TenantAPI
 from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
 from reconciler.core.errors import ReconcilerError
 from reconciler.core.model import LiveAction, LiveState
@@ -21,18 +21,18 @@ from reconciler.features.export.bundle import (
 )
 
 
-def read_for_export(client: Auth0Client, *, tenant: str) -> LiveState:
+def read_for_export(api: TenantAPI, *, tenant: str) -> LiveState:
     """The tenant with the binding list of every trigger-bound trigger (the live catalogue's, or
     the built-in one's where the tenant lists none)."""
     builtin = Catalogue(BUILTIN_TRIGGERS)
     owned = [t for t in builtin.ids() if builtin.is_trigger_bound(t)]
-    live = read_live(client, tenant=tenant, owned_triggers=owned)
+    live = api.read_live(tenant=tenant, owned_triggers=owned)
     catalogue = Catalogue(live.triggers)
     read = {b.trigger for b in live.bindings}
     extra = [t for t in catalogue.ids() if catalogue.is_trigger_bound(t) and t not in read]
     if not extra:
         return live
-    more = [name_bindings(to_bindings(t, client.get_bindings(t)), live.actions) for t in extra]
+    more = [name_bindings(api.get_bindings(t), live.actions) for t in extra]
     both = sorted((*live.bindings, *more), key=lambda b: b.trigger)
     return replace(live, bindings=tuple(both))
 
