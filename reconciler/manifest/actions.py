@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from reconciler.core import limits
 from reconciler.core.model import Dependency, DesiredAction, DesiredSecret, Trigger
 from reconciler.manifest.codefile import CodeFile, read_code
 from reconciler.manifest.context import Context, Entry
@@ -12,7 +13,7 @@ from reconciler.manifest.lint import exports_handler
 from reconciler.manifest.names import name_problem
 from reconciler.manifest.problems import did_you_mean
 
-MAX_ACTIONS = 100
+MAX_ACTIONS = limits.ACTIONS_PER_TENANT.value
 #: A runtime name Auth0 uses or used (node12, node16, node18, node18-actions, node22, ...): when
 #: the trigger version does not offer it, that is a content lint (a tenant may still run it);
 #: any other string is an error.
