@@ -178,7 +178,7 @@ def _build_modules(
         if module is not None:
             built.append(module)
         if code is not None:
-            checks.append(CodeCheck(code.path, code.rel, entry.raw["name"]))
+            checks.append(CodeCheck(code.path, code.rel, entry.raw["name"], "module"))
     return built, checks
 
 
