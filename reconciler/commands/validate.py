@@ -44,7 +44,8 @@ def command(root: str | None, resolve: bool, var_files: tuple[Path, ...]) -> int
 
     Without ROOT, YAML files in the current directory that are clearly not manifests are skipped.
 
-    Checks the YAML against the JSON Schema, the code files, the tenant limits, the trigger
+    Checks the YAML against the JSON Schema, the code files (of actions and modules), the tenant
+    limits, the module references, the trigger
     catalogue, the handler each trigger calls, and `node --check` when node is on PATH.
     Reports every problem of every file, then exits 1. A content lint (runtime no longer
     offered, handler export, node --check) on an action still exactly as `reconciler export`
@@ -77,8 +78,10 @@ def command(root: str | None, resolve: bool, var_files: tuple[Path, ...]) -> int
         output.warn(warning)
     triggers = len(state.bindings)
     actions = len(state.actions)
+    modules = len(state.modules)
+    used = f"{modules} module{'s' * (modules != 1)}, " if modules else ""
     output.echo(
-        f"{root}: valid ({actions} action{'s' * (actions != 1)}, "
+        f"{root}: valid ({actions} action{'s' * (actions != 1)}, {used}"
         f"{triggers} trigger{'s' * (triggers != 1)} bound)"
     )
     return int(ExitCode.OK)

@@ -7,6 +7,7 @@ Both are immutable values, so the diff and the planner are pure functions of the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from reconciler.core.errors import Problem
 
@@ -78,6 +79,34 @@ class DesiredAction:
     deploy: bool = True
     protect: bool = False
     source: Location = field(default_factory=lambda: Location("<unknown>", 0, 0))
+    modules: tuple[DesiredModuleRef, ...] = ()  # in manifest order, names unique
+
+
+@dataclass(frozen=True, slots=True)
+class DesiredModuleRef:
+    """An action's use of an Actions Module: a published version number (1-based) or "latest",
+    the newest published version at plan time (the plan pins it). `external`: the module is
+    not declared in these manifests (managed elsewhere), as an external binding is."""
+
+    name: str
+    version: int | Literal["latest"]
+    external: bool = False
+    source: Location = field(default_factory=lambda: Location("<unknown>", 0, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class DesiredModule:
+    """An Actions Module (shared code that actions import). `publish`: a draft that differs from
+    the newest published version is published as a new version."""
+
+    name: str
+    code: str  # the file's text, exactly as read
+    code_file: str  # path of the code file relative to the manifest root
+    dependencies: tuple[Dependency, ...] = ()  # sorted by name
+    secrets: tuple[DesiredSecret, ...] = ()  # sorted by name
+    publish: bool = True
+    protect: bool = False
+    source: Location = field(default_factory=lambda: Location("<unknown>", 0, 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,11 +150,18 @@ class DesiredState:
     settings: Settings = Settings()
     digest: str = ""  # sha256 of the canonical manifests (no secret values)
     lints: tuple[Lint, ...] = ()  # deferred content checks (load_manifests(defer_lints=True))
+    modules: tuple[DesiredModule, ...] = ()  # sorted by name
 
     def action(self, name: str) -> DesiredAction | None:
         for a in self.actions:
             if a.name == name:
                 return a
+        return None
+
+    def module(self, name: str) -> DesiredModule | None:
+        for m in self.modules:
+            if m.name == name:
+                return m
         return None
 
 

@@ -9,10 +9,11 @@ raises ManifestError (reconciler.core.errors) listing every problem of every fil
 from __future__ import annotations
 
 from reconciler.core.errors import ManifestError, Problem
+from reconciler.manifest.canonical import compute_digest
 from reconciler.manifest.codefile import MAX_CODE_BYTES
 from reconciler.manifest.interpolate import MAX_VALUE_LEN, parse_var_file, reference_var
 from reconciler.manifest.lint import exports_handler
-from reconciler.manifest.loader import compute_digest, discover, load_manifests
+from reconciler.manifest.loader import discover, load_manifests
 from reconciler.manifest.schema import manifest_schema, schema_path
 from reconciler.manifest.yamlload import MAX_FILE_BYTES, MAX_NODES
 

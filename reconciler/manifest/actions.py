@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from reconciler.core import limits
 from reconciler.core.model import Dependency, DesiredAction, DesiredSecret, Trigger
 from reconciler.manifest.codefile import CodeFile, read_code
 from reconciler.manifest.context import Context, Entry
@@ -12,23 +13,28 @@ from reconciler.manifest.lint import exports_handler
 from reconciler.manifest.names import name_problem
 from reconciler.manifest.problems import did_you_mean
 
-MAX_ACTIONS = 100
+MAX_ACTIONS = limits.ACTIONS_PER_TENANT.value
 #: A runtime name Auth0 uses or used (node12, node16, node18, node18-actions, node22, ...): when
 #: the trigger version does not offer it, that is a content lint (a tenant may still run it);
 #: any other string is an error.
 RUNTIME_NAME = re.compile(r"^node\d+(-actions)?$")
 
 
-def check_names(ctx: Context, entries: list[Entry]) -> dict[str, Entry]:
+def check_names(
+    ctx: Context,
+    entries: list[Entry],
+    kind: str = "action",
+    limit: limits.Limit = limits.ACTIONS_PER_TENANT,
+) -> dict[str, Entry]:
     """Printable names, duplicate names and names that differ only by case (both locations),
-    and the tenant's action limit; returns name -> first."""
+    and the tenant's limit of `kind` ("action" or "module"); returns name -> first."""
     first: dict[str, Entry] = {}
     folded: dict[str, Entry] = {}
     for entry in entries:
         name = entry.raw.get("name") if isinstance(entry.raw, dict) else None
         if not isinstance(name, str) or not name:
             continue
-        problem = name_problem(name, "action name")
+        problem = name_problem(name, f"{kind} name")
         if problem is not None:
             ctx.report(entry.doc, (*entry.path, "name"), problem)
         twin = folded.get(name.casefold())
@@ -37,7 +43,7 @@ def check_names(ctx: Context, entries: list[Entry]) -> dict[str, Entry]:
             ctx.report(
                 entry.doc,
                 (*entry.path, "name"),
-                f"action name '{name}' differs only by case from '{other}' (declared at "
+                f"{kind} name '{name}' differs only by case from '{other}' (declared at "
                 f"{twin.location(('name',))}); two such names are too easily confused",
             )
         folded.setdefault(name.casefold(), entry)
@@ -46,17 +52,17 @@ def check_names(ctx: Context, entries: list[Entry]) -> dict[str, Entry]:
             ctx.report(
                 entry.doc,
                 (*entry.path, "name"),
-                f"duplicate action name '{name}' (first declared at {where})",
+                f"duplicate {kind} name '{name}' (first declared at {where})",
             )
             continue
         first[name] = entry
-    if len(entries) > MAX_ACTIONS:
-        extra = entries[MAX_ACTIONS]
+    if len(entries) > limit.value:
+        extra = entries[limit.value]
         ctx.report(
             extra.doc,
             extra.path,
-            f"too many actions: {len(entries)} declared in total; "
-            f"Auth0 allows at most {MAX_ACTIONS} per tenant",
+            f"too many {kind}s: {len(entries)} declared in total; "
+            f"Auth0 allows at most {limit.value} per tenant",
         )
     return first
 
@@ -120,7 +126,10 @@ def resolve_runtime(ctx: Context, entry: Entry, trigger: Trigger) -> str | None:
     return str(runtime)
 
 
-def _secrets(ctx: Context, entry: Entry) -> tuple[tuple[DesiredSecret, ...], bool]:
+def build_secrets(
+    ctx: Context, entry: Entry, kind: str = "action"
+) -> tuple[tuple[DesiredSecret, ...], bool]:
+    """The entry's secrets by reference, resolved when the load resolves; (secrets, all ok)."""
     out: list[DesiredSecret] = []
     ok = True
     name = entry.raw["name"]
@@ -138,7 +147,7 @@ def _secrets(ctx: Context, entry: Entry) -> tuple[tuple[DesiredSecret, ...], boo
             ctx.report(
                 entry.doc,
                 (*entry.path, "secrets", secret),
-                f"{reason} (secret {secret} of action {name})" + _hint(var, reason),
+                f"{reason} (secret {secret} of {kind} {name})" + _hint(var, reason),
             )
             continue
         out.append(DesiredSecret(secret, var, value))
@@ -167,7 +176,7 @@ def build_action(ctx: Context, entry: Entry) -> tuple[DesiredAction | None, Code
                 "handler",
             )
             code_file = code_file if ctx.lints is not None else None
-    secrets, secrets_ok = _secrets(ctx, entry)
+    secrets, secrets_ok = build_secrets(ctx, entry)
     if trigger is None or runtime is None or code_file is None or not secrets_ok:
         return None, code if isinstance(code, CodeFile) else None
     deps = tuple(Dependency(n, v) for n, v in sorted(raw.get("dependencies", {}).items()))

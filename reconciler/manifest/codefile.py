@@ -7,7 +7,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-MAX_CODE_BYTES = 100 * 1024
+from reconciler.core import limits
+
+MAX_CODE_BYTES = limits.ACTION_CODE.value
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dotenv import parser as dotenv_parser
 
-from reconciler.core import masking
+from reconciler.core import limits, masking
 from reconciler.core.errors import Problem
 from reconciler.core.model import SecretValue
 
@@ -23,7 +23,7 @@ VAR_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 REFERENCE = re.compile(rf"^\$\{{({VAR_NAME})\}}$")
 _NAME = re.compile(rf"^{VAR_NAME}$")
 _HOW = "expected KEY=value (KEY: letters, digits, _)"
-MAX_VALUE_LEN = 4096
+MAX_VALUE_LEN = limits.SECRET_VALUE.value
 MAX_VAR_FILE_BYTES = 1024 * 1024
 
 

@@ -43,7 +43,8 @@ class CodeCheck:
 
     path: Path  # absolute
     file: str  # relative to the manifest root
-    action: str
+    action: str  # the name of the action (or module) whose code it is
+    kind: str = "action"  # "action" | "module"
 
 
 def _parse_failure(stderr: str, check: CodeCheck) -> Problem:
@@ -55,7 +56,9 @@ def _parse_failure(stderr: str, check: CodeCheck) -> Problem:
             column = lines[2].index("^") + 1
     found = _ERROR_LINE.search(stderr)
     what = found.group(0) if found else "syntax error"
-    return Problem(check.file, line, column, "", f"node --check: {what} (action {check.action})")
+    return Problem(
+        check.file, line, column, "", f"node --check: {what} ({check.kind} {check.action})"
+    )
 
 
 #: One node process compiles every file as a CommonJS module body (what `node --check` does for

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from reconciler.core.catalogue import Catalogue
 from reconciler.core.errors import ManifestError, Problem
-from reconciler.core.model import DesiredAction, DesiredState, DesiredTriggerBindings, Lint
+from reconciler.core.model import (
+    DesiredAction,
+    DesiredModule,
+    DesiredState,
+    Lint,
+)
 from reconciler.manifest import lint
 from reconciler.manifest.actions import build_action, check_names
 from reconciler.manifest.bindings import (
@@ -21,10 +24,12 @@ from reconciler.manifest.bindings import (
     build_trigger_bindings,
     check_binding_owners,
 )
+from reconciler.manifest.canonical import compute_digest
 from reconciler.manifest.context import Context, Entry
 from reconciler.manifest.foreign import nothing_message, split_foreign
 from reconciler.manifest.interpolate import Variables, read_var_files
 from reconciler.manifest.lint import CodeCheck
+from reconciler.manifest.modules import build_module, check_module_names, module_refs
 from reconciler.manifest.problems import KeyPath
 from reconciler.manifest.schema import validate_document
 from reconciler.manifest.yamlload import Document, load_yaml, relative_posix
@@ -70,61 +75,44 @@ def _inside_root(path: Path, root: Path) -> bool:
     return resolved == base or base in resolved.parents
 
 
-def _entries(doc: Document, bad: list[KeyPath]) -> tuple[list[Entry], list[Entry], list[Entry]]:
-    """Split one document into action, binding and settings entries."""
+@dataclass
+class _Entries:
+    """The raw items of every file, in file order, by top-level key."""
+
+    actions: list[Entry] = field(default_factory=list)
+    modules: list[Entry] = field(default_factory=list)
+    bindings: list[Entry] = field(default_factory=list)
+    settings: list[Entry] = field(default_factory=list)
+
+    def extend(self, other: _Entries) -> None:
+        self.actions += other.actions
+        self.modules += other.modules
+        self.bindings += other.bindings
+        self.settings += other.settings
+
+
+def _entries(doc: Document, bad: list[KeyPath]) -> _Entries:
+    """Split one document into action, module, binding and settings entries."""
 
     def entry(path: KeyPath, raw: Any) -> Entry:
         clean = not any(b[: len(path)] == path or path[: len(b)] == b for b in bad)
         return Entry(doc, path, raw, clean)
 
+    def items(key: str) -> list[Entry]:
+        found = data.get(key)
+        if not isinstance(found, list):
+            return []
+        return [entry((key, i), item) for i, item in enumerate(found)]
+
     data = doc.data if isinstance(doc.data, dict) else {}
-    actions = data.get("actions")
     bindings = data.get("bindings")
-    action_entries = (
-        [entry(("actions", i), item) for i, item in enumerate(actions)]
-        if isinstance(actions, list)
-        else []
-    )
     binding_entries = (
         [entry(("bindings", trigger), items) for trigger, items in bindings.items()]
         if isinstance(bindings, dict)
         else []
     )
     settings = [entry(("settings",), data["settings"])] if "settings" in data else []
-    return action_entries, binding_entries, settings
-
-
-def _canonical(state: DesiredState) -> dict[str, Any]:
-    def action(a: DesiredAction) -> dict[str, Any]:
-        return {
-            "name": a.name,
-            "trigger": a.trigger,
-            "trigger_version": a.trigger_version,
-            "runtime": a.runtime,
-            "code": a.code,
-            "dependencies": [[d.name, d.version] for d in a.dependencies],
-            "secrets": [[s.name, s.var] for s in a.secrets],
-            "deploy": a.deploy,
-            "protect": a.protect,
-        }
-
-    def bindings(b: DesiredTriggerBindings) -> dict[str, Any]:
-        entries = [[e.action, e.display_name, e.external] for e in b.entries]
-        return {"trigger": b.trigger, "entries": entries}
-
-    return {
-        "format": 1,
-        "actions": [action(a) for a in state.actions],
-        "bindings": [bindings(b) for b in state.bindings],
-        "settings": {"prune": state.settings.prune, "ignore": list(state.settings.ignore)},
-    }
-
-
-def compute_digest(state: DesiredState) -> str:
-    """sha256 of a canonical JSON of the desired state: secret names and var names, no values,
-    no file locations (moving a file does not change the digest)."""
-    text = json.dumps(_canonical(state), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _Entries(items("actions"), items("modules"), binding_entries, settings)
 
 
 def _manifest_files(root: Path, skip_foreign: bool) -> tuple[Path, list[tuple[Path, str]]]:
@@ -137,14 +125,9 @@ def _manifest_files(root: Path, skip_foreign: bool) -> tuple[Path, list[tuple[Pa
     return root_dir, files
 
 
-def _read_files(
-    ctx: Context, files: list[tuple[Path, str]], root_dir: Path
-) -> tuple[list[Entry], list[Entry], list[Entry]]:
-    """(action, binding list, settings) entries of every file, schema-checked; the problems go
-    to `ctx`."""
-    action_entries: list[Entry] = []
-    binding_entries: list[Entry] = []
-    settings_entries: list[Entry] = []
+def _read_files(ctx: Context, files: list[tuple[Path, str]], root_dir: Path) -> _Entries:
+    """The entries of every file, schema-checked; the problems go to `ctx`."""
+    found_entries = _Entries()
     for path, file in files:
         if not _inside_root(path, root_dir):
             ctx.problems.append(Problem(file, 1, 1, "", "symlink leaves the manifest root"))
@@ -156,31 +139,50 @@ def _read_files(
         schema_problems = validate_document(doc)
         ctx.problems.extend(p for _, p in schema_problems)
         bad = [p for p, _ in schema_problems] + list(doc.broken)
-        actions, bindings, settings = _entries(doc, bad)
-        action_entries += actions
-        binding_entries += bindings
-        settings_entries += settings
-    return action_entries, binding_entries, settings_entries
+        found_entries.extend(_entries(doc, bad))
+    return found_entries
 
 
 def _build_actions(
-    ctx: Context, entries: list[Entry], managed: Mapping[str, Entry]
+    ctx: Context,
+    entries: list[Entry],
+    managed: Mapping[str, Entry],
+    modules: Mapping[str, Entry],
 ) -> tuple[list[DesiredAction], list[CodeCheck]]:
-    """The actions that are clean and first of their name, and their code files to check."""
+    """The actions that are clean and first of their name, and their code files to check;
+    `modules` are the declared modules their references may name."""
     built: list[DesiredAction] = []
     checks: list[CodeCheck] = []
     for entry in entries:
         if not entry.clean or managed.get(entry.raw.get("name")) is not entry:
             continue
         action, code = build_action(ctx, entry)
-        if action is not None:
-            built.append(action)
+        refs = module_refs(ctx, entry, modules)
+        if action is not None and refs is not None:
+            built.append(replace(action, modules=refs))
         if code is not None:
             checks.append(CodeCheck(code.path, code.rel, entry.raw["name"]))
     return built, checks
 
 
-def _node_check(ctx: Context, checks: list[CodeCheck]) -> None:
+def _build_modules(
+    ctx: Context, entries: list[Entry], declared: Mapping[str, Entry]
+) -> tuple[list[DesiredModule], list[CodeCheck]]:
+    """The modules that are clean and first of their name, and their code files to check."""
+    built: list[DesiredModule] = []
+    checks: list[CodeCheck] = []
+    for entry in entries:
+        if not entry.clean or declared.get(entry.raw.get("name")) is not entry:
+            continue
+        module, code = build_module(ctx, entry)
+        if module is not None:
+            built.append(module)
+        if code is not None:
+            checks.append(CodeCheck(code.path, code.rel, entry.raw["name"], "module"))
+    return built, checks
+
+
+def _node_check(ctx: Context, checks: list[CodeCheck], module_files: set[str]) -> None:
     """`node --check` on every code file when node is on PATH (a notice when it is not)."""
     node = shutil.which("node")
     if node is None:
@@ -190,9 +192,11 @@ def _node_check(ctx: Context, checks: list[CodeCheck]) -> None:
         )
         return
     for failed in lint.node_check(node, checks):
-        # a syntax error belongs to every action using the file; "could not run" to none
+        # a syntax error belongs to every action using the file; "could not run" to none; a
+        # module's is always an error (the deferred lints are settled against live actions)
         owners = [c.action for c in checks if c.file == failed.file]
-        if ctx.lints is None or not failed.message.startswith("node --check: "):
+        module = failed.file in module_files
+        if ctx.lints is None or module or not failed.message.startswith("node --check: "):
             ctx.problems.append(failed)
         else:
             ctx.lints.extend(Lint(owner, "syntax", failed) for owner in owners)
@@ -233,28 +237,37 @@ def load_manifests(
         values, var_problems = read_var_files(var_files)
         ctx.problems.extend(var_problems)
         ctx.variables = Variables.build(os.environ if env is None else env, values)
-    action_entries, binding_entries, settings_entries = _read_files(ctx, files, root_dir)
-    managed = check_names(ctx, action_entries)
-    built, checks = _build_actions(ctx, action_entries, managed)
-    settings_model = build_settings(ctx, settings_entries, managed)
-    triggers = [
-        b
-        for e in check_binding_owners(ctx, binding_entries)
-        if (b := build_trigger_bindings(ctx, e, managed)) is not None
-    ]
-    if node_check and checks:
-        _node_check(ctx, checks)
+    state = _build(ctx, _read_files(ctx, files, root_dir), node_check)
     if notices is not None:
         notices.extend(ctx.notices)
     if ctx.problems:  # every problem is reported; deferred lints too (nothing is settled)
         raise ManifestError(
             list(dict.fromkeys(ctx.problems + [x.problem for x in ctx.lints or ()]))
         )
-    state = DesiredState(
-        root=str(root),
+    state = replace(state, root=str(root))
+    return replace(state, digest=compute_digest(state))
+
+
+def _build(ctx: Context, raw: _Entries, node_check: bool) -> DesiredState:
+    """The state from the schema-checked entries (with `node --check` on every code file when
+    asked); its problems go to `ctx` (the state is only meaningful when there are none)."""
+    managed = check_names(ctx, raw.actions)
+    declared = check_module_names(ctx, raw.modules)
+    modules, module_checks = _build_modules(ctx, raw.modules, declared)
+    built, checks = _build_actions(ctx, raw.actions, managed, declared)
+    settings_model = build_settings(ctx, raw.settings, managed)
+    triggers = [
+        b
+        for e in check_binding_owners(ctx, raw.bindings)
+        if (b := build_trigger_bindings(ctx, e, managed)) is not None
+    ]
+    if node_check and (checks or module_checks):
+        _node_check(ctx, checks + module_checks, {c.file for c in module_checks})
+    return DesiredState(
+        root="",
         actions=tuple(sorted(built, key=lambda a: a.name)),
         bindings=tuple(sorted(triggers, key=lambda b: b.trigger)),
         settings=settings_model,
         lints=tuple(ctx.lints or ()),
+        modules=tuple(sorted(modules, key=lambda m: m.name)),
     )
-    return replace(state, digest=compute_digest(state))

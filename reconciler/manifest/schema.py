@@ -19,6 +19,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 import reconciler
+from reconciler.core import limits
 from reconciler.core.errors import Problem
 from reconciler.manifest.interpolate import describe_bad_reference
 from reconciler.manifest.problems import KeyPath, did_you_mean, problem
@@ -104,8 +105,9 @@ def _type_matches(schema: dict[str, Any], value: Any) -> bool:
 
 def version_message(value: str) -> str:
     """The message for a dependency version that is not an exact npm version."""
-    if len(value) > 50:
-        return "a version is at most 50 characters"
+    longest = limits.DEPENDENCY_VERSION.value
+    if len(value) > longest:
+        return f"a version is at most {longest} characters"
     stripped = _RANGE_PREFIX.sub("", value.strip())
     if stripped != value and _EXACT.match(stripped):
         return f"'{value}' is a version range; use an exact version such as '{stripped}'"
