@@ -13,11 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from reconciler.core.errors import ReconcilerError
 from reconciler.core.model import Dependency
 from reconciler.emulator.state import Record
 from reconciler.emulator.tenant import Tenant
 from reconciler.features.localrun import npm
-from reconciler.features.localrun.runner import Job, run, time_limit_from_env
+from reconciler.features.localrun.runner import STATS_KEYS, Job, run, time_limit_from_env
 
 
 def _cache(tenant: Tenant) -> Path:
@@ -27,7 +28,7 @@ def _cache(tenant: Tenant) -> Path:
 
 
 def evaluate(tenant: Tenant, rec: Record, event: dict[str, Any]) -> Record:
-    """The `payload` of the test reply for the draft of `rec`."""
+    """The `payload` of the test reply for the draft of `rec`; called holding `tenant.lock`."""
     triggers = rec.get("supported_triggers") or [{}]
     secrets = {
         str(s.get("name")): str(s.get("value", ""))
@@ -49,5 +50,15 @@ def evaluate(tenant: Tenant, rec: Record, event: dict[str, Any]) -> Record:
         time_limit_s=time_limit_from_env(),
         cache_root=_cache(tenant),
     )
-    payload: Record = run(job)["payload"]
+    # The route runs under the tenant lock; the run (up to the time limit) must not hold every
+    # other request up, and it reads nothing of the tenant after this point.
+    tenant.lock.release()
+    try:
+        payload: Record = run(job)["payload"]
+    except ReconcilerError as exc:  # node missing, npm install failed: the run never started
+        message = str(exc)
+        payload = {"error": {"message": message, "name": "Error", "stack": f"Error: {message}"}}
+        payload["stats"] = dict.fromkeys(STATS_KEYS, 0)
+    finally:
+        tenant.lock.acquire()
     return payload
