@@ -30,11 +30,6 @@ def _cache(tenant: Tenant) -> Path:
 def evaluate(tenant: Tenant, rec: Record, event: dict[str, Any]) -> Record:
     """The `payload` of the test reply for the draft of `rec`; called holding `tenant.lock`."""
     triggers = rec.get("supported_triggers") or [{}]
-    secrets = {
-        str(s.get("name")): str(s.get("value", ""))
-        for s in rec.get("secrets") or []
-        if isinstance(s, dict)
-    }
     deps = [
         Dependency(str(d.get("name")), str(d.get("version")))
         for d in rec.get("dependencies") or []
@@ -45,7 +40,6 @@ def evaluate(tenant: Tenant, rec: Record, event: dict[str, Any]) -> Record:
         trigger=str(triggers[0].get("id", "")),
         code=str(rec.get("code", "")),
         event=event,
-        secrets=secrets,
         dependencies=deps,
         time_limit_s=time_limit_from_env(),
         cache_root=_cache(tenant),

@@ -5,8 +5,8 @@
  *   node harness.js JOB.json RESULT.json
  * JOB: {"file": path of the action's code, "trigger": id, "handler": exported function name,
  *       "event": object}. The action's stdout/stderr are its logs (the runner captures them).
- * RESULT: {"commands": [{"name", "args"}...]} or {"error": {"name", "message", "stack"}},
- *         plus "boot_ms" and "action_ms".
+ * RESULT: {"commands": [{"name", "args"}...], "error"?: {"name", "message", "stack"}} (the
+ *         commands issued before an error too), plus "boot_ms" and "action_ms".
  */
 const fs = require("fs");
 
@@ -116,8 +116,8 @@ function finish(result) {
 let bootMs = 0;
 let loaded = started;
 const commands = [];
-process.on("uncaughtException", (err) => finish({ error: describe(err) }));
-process.on("unhandledRejection", (err) => finish({ error: describe(err) }));
+process.on("uncaughtException", (err) => finish({ error: describe(err), commands }));
+process.on("unhandledRejection", (err) => finish({ error: describe(err), commands }));
 
 async function main() {
   let mod;
@@ -140,5 +140,5 @@ async function main() {
 
 main().then(
   () => finish({ commands }),
-  (err) => finish({ error: describe(err) })
+  (err) => finish({ error: describe(err), commands })
 );

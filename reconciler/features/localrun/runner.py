@@ -69,6 +69,12 @@ def time_limit_from_env() -> float:
     return value if value > 0 else TIME_LIMIT_S
 
 
+def event_secrets(job: Job) -> dict[str, Any]:
+    """`event.secrets`: the payload's, overlaid by the action's resolved secrets."""
+    given = job.event.get("secrets")
+    return {**(given if isinstance(given, dict) else {}), **job.secrets}
+
+
 def _write_tree(work: Path, job: Job) -> Path:
     for module, text in job.modules.items():
         where = work / "node_modules" / module
@@ -77,9 +83,7 @@ def _write_tree(work: Path, job: Job) -> Path:
         (where / "package.json").write_text(json.dumps({"name": module}), encoding="utf-8")
     code = work / "action.js"
     code.write_text(job.code, encoding="utf-8")
-    event = dict(job.event)
-    given = event.get("secrets")
-    event["secrets"] = {**(given if isinstance(given, dict) else {}), **job.secrets}
+    event = {**job.event, "secrets": event_secrets(job)}
     handler = HANDLERS.get(job.trigger, "onExecute")
     body = {"file": str(code), "trigger": job.trigger, "handler": handler, "event": event}
     (work / "job.json").write_text(json.dumps(body), encoding="utf-8")
@@ -164,7 +168,7 @@ def run(job: Job) -> dict[str, Any]:
     payload: dict[str, Any] = {}
     if "error" in result:
         payload["error"] = result["error"]
-    elif result.get("commands"):
+    if result.get("commands"):  # those issued before an error too
         payload["commands"] = result["commands"]
     if logs:
         payload["logs"] = logs + ("\n... (logs cut at 64 KB)" if cut else "")
@@ -178,4 +182,5 @@ def run(job: Job) -> dict[str, Any]:
         boot_duration_ms=boot,
     )
     payload["stats"] = stats
-    return {"payload": _mask(payload, list(job.secrets.values()))}
+    secrets = [v for v in event_secrets(job).values() if isinstance(v, str)]
+    return {"payload": _mask(payload, secrets)}
