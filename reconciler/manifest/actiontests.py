@@ -9,6 +9,10 @@ from reconciler.core.model import ActionTest, ExpectedCommand
 from reconciler.manifest.codefile import read_code
 from reconciler.manifest.context import Context, Entry
 
+#: A YAML payload inside the manifest root has one of these names; the loader skips them, and
+#: reads every other YAML file as a manifest.
+EVENT_SUFFIXES = (".event.yaml", ".event.yml")
+
 
 def _command(item: Any) -> ExpectedCommand:
     if isinstance(item, str):
@@ -30,6 +34,14 @@ def _one(ctx: Context, entry: Entry, index: int, raw: dict[str, Any]) -> ActionT
     payload = read_code(ctx.root_dir, entry.doc.path.parent, raw["payload"])
     if isinstance(payload, str):
         ctx.report(entry.doc, (*where, "payload"), payload.replace("code ", "payload "))
+        return None
+    if payload.rel.endswith((".yaml", ".yml")) and not payload.rel.endswith(EVENT_SUFFIXES):
+        ctx.report(
+            entry.doc,
+            (*where, "payload"),
+            f"a YAML payload file must be named *.event.yaml ({payload.rel} would be read as a "
+            "manifest); or use JSON",
+        )
         return None
     error: dict[str, Any] = raw.get("error") or {}
     return ActionTest(

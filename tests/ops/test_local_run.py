@@ -43,7 +43,9 @@ def create(api: Api, name: str, code: str, secrets: list[dict[str, str]] | None 
     return api.create({**body, "code": code, "secrets": secrets or []}, deploy=False)
 
 
-def event_file(tmp_path: Path, text: str = '{"user": {"id": "u1", "email": "a@example.com"}}') -> str:
+def event_file(
+    tmp_path: Path, text: str = '{"user": {"id": "u1", "email": "a@example.com"}}'
+) -> str:
     path = tmp_path / "event.json"
     path.write_text(text)
     return str(path)
@@ -53,7 +55,9 @@ def test_tenant_run_shows_the_deny_command(
     api: Api, tenant_env: str, run_cli: Cli, tmp_path: Path
 ) -> None:
     create(api, "gate", DENY)
-    code, out, err = run_cli("test", "gate", "--payload", event_file(tmp_path), "--tenant", tenant_env)
+    code, out, err = run_cli(
+        "test", "gate", "--payload", event_file(tmp_path), "--tenant", tenant_env
+    )
     assert (code, err) == (0, "")
     assert out == 'access.deny("blocked")\nlog: checking a@example.com\n'
     code, out, _ = run_cli(
@@ -68,7 +72,9 @@ def test_commands_are_listed_in_order(
     api: Api, tenant_env: str, run_cli: Cli, tmp_path: Path
 ) -> None:
     create(api, "claims", CLAIMS)
-    code, out, _ = run_cli("test", "claims", "--payload", event_file(tmp_path), "--tenant", tenant_env)
+    code, out, _ = run_cli(
+        "test", "claims", "--payload", event_file(tmp_path), "--tenant", tenant_env
+    )
     assert code == 0
     assert out.splitlines() == [
         'idToken.setCustomClaim("https://example.com/plan", "gold")',
