@@ -37,7 +37,7 @@ __all__ = ["MAX_PAYLOAD_BYTES", "command", "find_action", "load_payload"]
 EPILOG = """\b
 Examples:
   reconciler test enrich-token --payload event.json --tenant local
-  reconciler test signup-domain-allowlist --payload event.yaml --local --root examples/actions
+  reconciler test signup-domain-allowlist --payload event.json --local --root examples/actions
   reconciler test --all --root examples/actions
 """
 

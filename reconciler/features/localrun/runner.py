@@ -9,6 +9,7 @@ out of its replies. The child runs in its own process group, killed whole at the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -107,6 +108,11 @@ def _error(name: str, message: str) -> dict[str, str]:
     return {"name": name, "message": message, "stack": f"{name}: {message}"}
 
 
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
 def _execute(job: Job, work: Path) -> tuple[dict[str, Any], float]:
     node = shutil.which("node")
     if node is None:
@@ -127,7 +133,7 @@ def _execute(job: Job, work: Path) -> tuple[dict[str, Any], float]:
         try:
             child.wait(timeout=job.time_limit_s)
         except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
+            _kill_group(child.pid)
             child.wait()
             limit = f"{job.time_limit_s:g}"
             return {
@@ -137,6 +143,7 @@ def _execute(job: Job, work: Path) -> tuple[dict[str, Any], float]:
                     "the execution time limit, and was stopped",
                 )
             }, began
+    _kill_group(child.pid)  # what the action left running ends with it, as on Auth0
     result_file = work / "result.json"
     if not result_file.is_file():
         why = f"the action's process ended (exit status {child.returncode}) before its handler"
