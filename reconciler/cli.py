@@ -44,7 +44,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "test": (
         "test_action",
-        "Run the draft of action NAME with the event in FILE and print the result.",
+        "Run action NAME with the event in FILE and print the commands it issued, in order.",
     ),
     "import-deploy-cli": (
         "import_deploy_cli",

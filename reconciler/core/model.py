@@ -67,6 +67,27 @@ class DesiredSecret:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpectedCommand:
+    """One `api` call a test case expects: `name` like "access.deny", the arguments as JSON."""
+
+    name: str
+    args_json: str = "[]"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionTest:
+    """A test case of an action (`tests:` in the manifest): run the code with the event in
+    `payload` (path relative to the manifest root) and expect these commands, in order, or
+    this error (name, message). Exactly one of `commands` and `error` is set."""
+
+    name: str
+    payload: str
+    commands: tuple[ExpectedCommand, ...] | None = None
+    error: tuple[str, str] | None = None
+    source: Location = field(default_factory=lambda: Location("<unknown>", 0, 0))
+
+
+@dataclass(frozen=True, slots=True)
 class DesiredAction:
     name: str
     trigger: str
@@ -80,6 +101,7 @@ class DesiredAction:
     protect: bool = False
     source: Location = field(default_factory=lambda: Location("<unknown>", 0, 0))
     modules: tuple[DesiredModuleRef, ...] = ()  # in manifest order, names unique
+    tests: tuple[ActionTest, ...] = ()  # `reconciler test --all` runs them locally
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,65 +1,58 @@
-"""`POST /actions/actions/{id}/test`: a static evaluation in the recorded reply shape.
+"""`POST /actions/actions/{id}/test`: the draft really runs, in Node, in the recorded reply shape.
 
-Real Auth0 runs the draft in Node and answers `{"payload": {"error"?: {name, message, stack},
-"stats": {...7 integer timings...}}}` (GO1-REC TestActionManager_Test #4). The emulator runs no
-JavaScript. It answers in that shape from what it can tell without running the code, and says
-so in every stack trace:
-- the draft does not assign the trigger's handler (`exports.onExecutePostLogin = ...`): a
-  `TypeError` "<handler> is not a function";
-- a post-login event without a `user` object: the `TypeError` the recorded run shows ("Cannot read
-  properties of undefined (reading 'id')"): the runtime reads `event.user.id` before the handler;
-- otherwise no `error`, only `stats`.
-The `stats` are zeros: nothing was run, so nothing was measured.
+Real Auth0 runs the draft and answers `{"payload": {"error"?: {name, message, stack},
+"stats": {...7 integer timings...}}}` (GO1-REC TestActionManager_Test #4). The emulator runs it
+through the same runner as `reconciler test --local` (reconciler.features.localrun.runner): the
+trigger's `api` records each command (`payload.commands`), the output is `payload.logs`, the
+event's `secrets` are the action's secrets, and the execution limit is 20 s
+(RECONCILER_ACTION_TIME_LIMIT overrides it).
 """
 
 from __future__ import annotations
 
-import re
+from pathlib import Path
 from typing import Any
 
+from reconciler.core.errors import ReconcilerError
+from reconciler.core.model import Dependency
 from reconciler.emulator.state import Record
 from reconciler.emulator.tenant import Tenant
-from reconciler.emulator.triggers import HANDLERS
-
-STATS_KEYS = (
-    "total_request_duration_ms",
-    "total_runtime_execution_duration_ms",
-    "runtime_processing_duration_ms",
-    "action_duration_ms",
-    "runtime_external_call_duration_ms",
-    "boot_duration_ms",
-    "network_duration_ms",
-)
-WHERE = "    at <reconciler emulator: static evaluation, no code was run>"
+from reconciler.features.localrun import npm
+from reconciler.features.localrun.runner import STATS_KEYS, Job, run, time_limit_from_env
 
 
-def _error(name: str, message: str) -> Record:
-    return {"message": message, "name": name, "stack": f"{name}: {message}\n{WHERE}"}
-
-
-def _exports(code: str, handler: str) -> bool:
-    pattern = rf"\b(?:module\.)?exports\s*\.\s*{re.escape(handler)}\s*="
-    return (
-        re.search(pattern, code) is not None
-        or re.search(rf"module\.exports\s*=\s*\{{[^}}]*\b{re.escape(handler)}\b", code) is not None
-    )
-
-
-def find_error(trigger_id: str, code: str, event: dict[str, Any]) -> Record | None:
-    handler = HANDLERS.get(trigger_id)
-    if handler is not None and not _exports(code, handler):
-        return _error("TypeError", f"exports.{handler} is not a function")
-    if trigger_id == "post-login" and not isinstance(event.get("user"), dict):
-        return _error("TypeError", "Cannot read properties of undefined (reading 'id')")
-    return None
+def _cache(tenant: Tenant) -> Path:
+    """npm packages next to the state file (`<dir>/npm-cache`), else .reconciler/npm-cache."""
+    state_file = tenant.cfg.state_file
+    return Path(state_file).parent / "npm-cache" if state_file else npm.DEFAULT_CACHE
 
 
 def evaluate(tenant: Tenant, rec: Record, event: dict[str, Any]) -> Record:
-    """The `payload` of the test reply for the draft of `rec`."""
+    """The `payload` of the test reply for the draft of `rec`; called holding `tenant.lock`."""
     triggers = rec.get("supported_triggers") or [{}]
-    out: Record = {}
-    error = find_error(str(triggers[0].get("id", "")), str(rec.get("code", "")), event)
-    if error is not None:
-        out["error"] = error
-    out["stats"] = dict.fromkeys(STATS_KEYS, 0)
-    return out
+    deps = [
+        Dependency(str(d.get("name")), str(d.get("version")))
+        for d in rec.get("dependencies") or []
+        if isinstance(d, dict)
+    ]
+    job = Job(
+        name=str(rec.get("name", "")),
+        trigger=str(triggers[0].get("id", "")),
+        code=str(rec.get("code", "")),
+        event=event,
+        dependencies=deps,
+        time_limit_s=time_limit_from_env(),
+        cache_root=_cache(tenant),
+    )
+    # The route runs under the tenant lock; the run (up to the time limit) must not hold every
+    # other request up, and it reads nothing of the tenant after this point.
+    tenant.lock.release()
+    try:
+        payload: Record = run(job)["payload"]
+    except ReconcilerError as exc:  # node missing, npm install failed: the run never started
+        message = str(exc)
+        payload = {"error": {"message": message, "name": "Error", "stack": f"Error: {message}"}}
+        payload["stats"] = dict.fromkeys(STATS_KEYS, 0)
+    finally:
+        tenant.lock.acquire()
+    return payload

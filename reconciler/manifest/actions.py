@@ -6,6 +6,7 @@ import re
 
 from reconciler.core import limits
 from reconciler.core.model import Dependency, DesiredAction, DesiredSecret, Trigger
+from reconciler.manifest.actiontests import build_tests
 from reconciler.manifest.codefile import CodeFile, read_code
 from reconciler.manifest.context import Context, Entry
 from reconciler.manifest.interpolate import reference_var
@@ -177,7 +178,8 @@ def build_action(ctx: Context, entry: Entry) -> tuple[DesiredAction | None, Code
             )
             code_file = code_file if ctx.lints is not None else None
     secrets, secrets_ok = build_secrets(ctx, entry)
-    if trigger is None or runtime is None or code_file is None or not secrets_ok:
+    tests, tests_ok = build_tests(ctx, entry)
+    if trigger is None or runtime is None or code_file is None or not (secrets_ok and tests_ok):
         return None, code if isinstance(code, CodeFile) else None
     deps = tuple(Dependency(n, v) for n, v in sorted(raw.get("dependencies", {}).items()))
     action = DesiredAction(
@@ -192,6 +194,7 @@ def build_action(ctx: Context, entry: Entry) -> tuple[DesiredAction | None, Code
         deploy=raw.get("deploy", True),
         protect=raw.get("protect", False),
         source=entry.location(),
+        tests=tests,
     )
     return action, code_file
 

@@ -19,6 +19,7 @@ from reconciler.core.model import (
 )
 from reconciler.manifest import lint
 from reconciler.manifest.actions import build_action, check_names
+from reconciler.manifest.actiontests import EVENT_SUFFIXES
 from reconciler.manifest.bindings import (
     build_settings,
     build_trigger_bindings,
@@ -48,7 +49,8 @@ def discover(root: Path) -> tuple[Path, list[tuple[Path, str]]]:
     """(root directory, [(file, name relative to the root)]) for a directory or one file.
 
     A directory is walked without following directory symlinks, skipping hidden directories
-    (`.git`, `.github`, ...) and `node_modules`; files are sorted by relative path.
+    (`.git`, `.github`, ...) and `node_modules`, and `*.event.yaml` files (test payloads); files
+    are sorted by relative path.
     """
     if root.is_file():
         return root.parent, [(root, root.name)]
@@ -60,7 +62,13 @@ def discover(root: Path) -> tuple[Path, list[tuple[Path, str]]]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS]
         for name in filenames:
-            if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
+            if (
+                name.endswith(MANIFEST_SUFFIXES)
+                and not name.startswith(".")
+                and not (
+                    name.endswith(EVENT_SUFFIXES)  # a test case's event (reconciler test --all)
+                )
+            ):
                 path = Path(dirpath) / name
                 relative = relative_posix(path, root)
                 if relative not in CONFIG_FILES:

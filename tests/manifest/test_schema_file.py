@@ -13,7 +13,8 @@ from reconciler.manifest import manifest_schema, schema_path
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "actions"
-OPEN_MAPS = {"bindings", "dependencies", "secrets"}  # keyed by user-chosen names
+# keyed by user-chosen names; "oneOf": a test case's expected command, `method.name: [args]`
+OPEN_MAPS = {"bindings", "dependencies", "secrets", "oneOf"}
 
 
 def _objects(node: Any, name: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
@@ -34,8 +35,18 @@ def test_schema_is_valid_2020_12_and_closed() -> None:
     closed = {name for name, obj in _objects(schema) if obj.get("additionalProperties") is False}
     open_ = {name for name, obj in _objects(schema) if obj.get("additionalProperties") is not False}
     assert open_ == OPEN_MAPS
-    # root, action, binding, settings, module, an action's module reference
-    assert closed == {"", "action", "anyOf", "settings", "module", "moduleRef"}
+    # root, action, binding, settings, module, an action's module reference, a test case and
+    # the error it expects
+    assert closed == {
+        "",
+        "action",
+        "anyOf",
+        "settings",
+        "module",
+        "moduleRef",
+        "actionTest",
+        "error",
+    }
 
 
 def test_schema_is_found_through_the_package() -> None:

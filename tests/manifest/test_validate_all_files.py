@@ -29,7 +29,8 @@ def test_a_syntax_error_does_not_hide_the_other_files(
         "reconciler: error: a-broken.yaml:4:1: invalid YAML: expected ',' or ']', but got "
         "'<stream end>' (while parsing a flow sequence at line 3, column 14)",
         "b-schema.yaml:5:5: actions[0].colour: unknown key 'colour' (allowed: code, "
-        "dependencies, deploy, modules, name, protect, runtime, secrets, trigger, trigger_version)",
+        "dependencies, deploy, modules, name, protect, runtime, secrets, tests, trigger, "
+        "trigger_version)",
         "c-code.yaml:4:11: actions[0].code: code file 'missing.js' does not exist",
         "d-tabs.yml:2:1: invalid YAML: found character '\\t' that cannot start any token",
     ]

@@ -1,5 +1,6 @@
-"""`reconciler test NAME --payload FILE` against the emulator's test endpoint, which answers in the
-recorded real shape `{"payload": {"error"?: {...}, "stats": {...}}}` from a static evaluation."""
+"""`reconciler test NAME --payload FILE` against the emulator's test endpoint, which runs the
+draft in Node and answers in the recorded real shape `{"payload": {"error"?: {...}, "stats":
+{...}}}`; `--json` prints that reply, the default output is the commands issued, one a line."""
 
 from __future__ import annotations
 
@@ -42,9 +43,15 @@ STATS = (
 
 def test_prints_the_result(seeded: Api, tenant_env: str, run_cli: Cli, tmp_path: Path) -> None:
     payload = write(tmp_path / "event.json", '{"user": {"email": "a@example.com"}}')
-    code, out, err = run_cli("test", "enrich-token", "--payload", payload, "--tenant", tenant_env)
+    code, out, err = run_cli(
+        "test", "enrich-token", "--payload", payload, "--tenant", tenant_env, "--json"
+    )
     assert (code, err) == (0, "")
-    assert json.loads(out) == {"payload": {"stats": dict.fromkeys(STATS, 0)}}
+    stats = json.loads(out)["payload"]["stats"]
+    assert list(json.loads(out)) == ["payload"]
+    assert list(json.loads(out)["payload"]) == ["stats"]
+    assert set(stats) == set(STATS)
+    assert all(isinstance(v, int) and v >= 0 for v in stats.values())  # measured, not zeros
     assert out.startswith('{\n  "payload": {\n    "stats": {\n')
     tested = [r.path for r in seeded.emu.request_log if r.path.endswith("/test")]
     assert len(tested) == 1
@@ -57,7 +64,9 @@ def test_output_is_masked(
 
     masking.register("reading 'id'")  # a registered value inside the reply is masked
     payload = write(tmp_path / "event.json", '{"secrets": {"K": "s3cret-value-123"}}')
-    code, out, _ = run_cli("test", "enrich-token", "--payload", payload, "--tenant", tenant_env)
+    code, out, _ = run_cli(
+        "test", "enrich-token", "--payload", payload, "--tenant", tenant_env, "--json"
+    )
     assert code == 1  # a post-login event without a user: the recorded TypeError
     assert "reading 'id'" not in out
     assert '"message": "Cannot read properties of undefined (***)"' in out
@@ -123,7 +132,9 @@ def test_an_error_thrown_by_the_action_exits_1(
     """The real API reports a thrown error inside the payload (GO1-REC Test #4); so does the
     emulator, for a post-login event without a `user`."""
     payload = write(tmp_path / "event.json", "{}")
-    code, out, err = run_cli("test", "enrich-token", "--payload", payload, "--tenant", tenant_env)
+    code, out, err = run_cli(
+        "test", "enrich-token", "--payload", payload, "--tenant", tenant_env, "--json"
+    )
     assert code == 1
     assert json.loads(out)["payload"]["error"]["name"] == "TypeError"
     assert err == (
