@@ -17,6 +17,8 @@ from typing import Any
 
 from reconciler.auth0 import errormap
 from reconciler.auth0.client import Auth0Client
+from reconciler.auth0.live_modules import finish_modules, module_refs
+from reconciler.auth0.modules import ModulesApi
 from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
 from reconciler.core.errors import ApiError
 from reconciler.core.interrupts import quiet_thread
@@ -120,6 +122,7 @@ def to_action(raw: Json) -> LiveAction:
         deployed_version=to_version(deployed) if isinstance(deployed, dict) else None,
         all_changes_deployed=raw.get("all_changes_deployed") is True,
         marketplace=bool(raw.get("integration") or raw.get("installed_integration_id")),
+        modules=module_refs(raw),
     )
 
 
@@ -210,17 +213,24 @@ def read_live(
     catalogue_triggers: Sequence[Trigger] = BUILTIN_TRIGGERS,
     known_triggers: Sequence[Trigger] | None = None,
     on_raw_actions: Callable[[list[Json]], None] | None = None,
+    with_modules: bool = False,
+    resolve_module_latest: bool = True,
 ) -> LiveState:
     """The tenant as a LiveState (`on_raw_actions` is given the action list as read).
     `owned_triggers`: trigger ids listed under `bindings:` in the
     manifests; `catalogue_triggers`: the policy source for trigger ids the tenant does not list;
     `known_triggers`: the tenant's catalogue from an earlier read in the same run (it does not
-    change while we write actions), which saves the `GET /actions/triggers`."""
+    change while we write actions), which saves the `GET /actions/triggers`. `with_modules`: also
+    read the Actions Modules (live_modules.py: their list pages alongside the action list, plus
+    with `resolve_module_latest` one GET per published module whose newest version no action
+    uses)."""
+    modules_api = ModulesApi(client)
     owned = tuple(owned_triggers)
     with ThreadPoolExecutor(MAX_WORKERS, "live", quiet_thread) as pool:
         client.authenticate()  # one token before fanning out, not one per thread
         triggers_f = None if known_triggers is not None else pool.submit(client.list_triggers)
         actions_f = pool.submit(client.list_actions)
+        modules_f = pool.submit(modules_api.list_modules) if with_modules else None
         early = _prefetch(pool, client, owned, known_triggers, catalogue_triggers)
         if triggers_f is None:
             triggers = tuple(known_triggers or ())
@@ -233,9 +243,17 @@ def read_live(
         wanted = triggers_to_read(triggers, actions, owned, catalogue_triggers)
         late = {t: pool.submit(_bindings, client, t) for t in wanted if t not in early}
         bindings = [name_bindings((early.get(t) or late[t]).result(), actions) for t in wanted]
+        modules = (
+            ()
+            if modules_f is None
+            else finish_modules(
+                modules_api, pool, modules_f.result(), actions, resolve_latest=resolve_module_latest
+            )
+        )
     return LiveState(
         tenant=tenant,
         triggers=triggers,
         actions=tuple(actions),
         bindings=tuple(sorted(bindings, key=lambda b: b.trigger)),
+        modules=modules,
     )

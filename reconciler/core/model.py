@@ -188,6 +188,7 @@ class LiveAction:
     deployed_version: LiveVersion | None
     all_changes_deployed: bool = False
     marketplace: bool = False  # integration / installed_integration_id present
+    modules: tuple[LiveModuleRef, ...] = ()  # the draft's module references, in API order
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +211,7 @@ class LiveState:
     triggers: tuple[Trigger, ...]
     actions: tuple[LiveAction, ...]  # sorted by name, then id
     bindings: tuple[LiveTriggerBindings, ...]  # sorted by trigger id; only the triggers read
+    modules: tuple[LiveModule, ...] = ()  # sorted by name; () when modules were not read
 
     def action_named(self, name: str) -> tuple[LiveAction, ...]:
         return tuple(a for a in self.actions if a.name == name)
@@ -219,3 +221,44 @@ class LiveState:
             if b.trigger == trigger:
                 return b
         return None
+
+
+# ---------------------------------------------------------------- Actions Modules (live)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveModuleRef:
+    """An action's use of a module version, as the API returns it."""
+
+    module_id: str
+    name: str
+    version_id: str
+    version_number: int
+
+
+@dataclass(frozen=True, slots=True)
+class LiveModuleVersion:
+    id: str
+    number: int
+    code: str = ""
+    dependencies: tuple[Dependency, ...] = ()  # sorted by name
+    secret_names: tuple[str, ...] = ()  # sorted
+    created_at: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LiveModule:
+    """A module's draft and its newest published version's number and (when the read resolved
+    it: from an action that uses it, else one GET of the module) id; "" when not known."""
+
+    id: str
+    name: str
+    code: str
+    dependencies: tuple[Dependency, ...]  # sorted by name
+    secrets: tuple[LiveSecret, ...]  # sorted by name; values are never readable
+    all_changes_published: bool
+    actions_using_module_total: int
+    latest_version_number: int  # 0: never published
+    latest_version_id: str = ""
+    created_at: str = ""
+    updated_at: str = ""
