@@ -16,13 +16,14 @@ from reconciler.emulator.tenant import Tenant
 from reconciler.emulator.validate import (
     check_action_fields,
     check_string,
+    expect,
     only_keys,
     read_json,
     require,
 )
 
 IN_USE = "Unable to delete an action module that is used by actions."
-CREATE_KEYS = ("name", "code", "dependencies", "secrets")
+CREATE_KEYS = ("name", "code", "dependencies", "secrets", "publish", "api_version")
 UPDATE_KEYS = ("code", "dependencies", "secrets")
 Body = dict[str, object]
 
@@ -61,7 +62,14 @@ def create_module(t: Tenant, request: Request) -> Response:
     require(body, "name")
     require(body, "code")
     _check(body)
-    rec = mods.create(t, body, t.now())
+    publish = body.pop("publish", False)  # OAS: publish at once (one version, as a POST would)
+    expect(publish, "boolean", "publish")
+    if "api_version" in body:  # OAS: "The API version of the module"; nothing to do with it
+        check_string(body.pop("api_version"), "api_version")
+    now = t.now()
+    rec = mods.create(t, body, now)
+    if publish:
+        mods.publish(t, rec, now)
     t.persist()
     return json_response(mods.view(t, rec), 201)
 
