@@ -9,7 +9,7 @@ uncertain failure, as the action writes do.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -45,6 +45,12 @@ def module_body(
             out.append({"name": ref.name, "value": value.reveal()})
         body["secrets"] = out
     return body
+
+
+def action_modules_body(pins: Iterable[tuple[str, str]]) -> list[Json]:
+    """An action's `modules` as the API takes them: (module id, module version id) pairs (the
+    API adds the name and number in its reply)."""
+    return [{"module_id": mid, "module_version_id": vid} for mid, vid in pins]
 
 
 class ModulesApi:
@@ -101,6 +107,14 @@ class ModulesApi:
     def list_module_versions(self, module_id: str) -> list[Json]:
         """Every published version, newest first."""
         return self.client._paged(f"{_one(module_id)}/versions", "versions")
+
+    def version_id(self, module_id: str, number: int) -> str:
+        """The id of the module's published version `number` (one paged versions list); a
+        one-line error when there is none."""
+        for ver in self.list_module_versions(module_id):
+            if ver.get("version_number") == number and isinstance(ver.get("id"), str):
+                return str(ver["id"])
+        raise StepFailed(f"module {module_id} has no published version {number}")
 
     def get_module_version(self, module_id: str, version_id: str) -> Json:
         return self.client._object(
