@@ -145,3 +145,19 @@ def test_seeded_modules_are_published(emu: Any, api: Api) -> None:
     first, second = (api.get(f"{M}/{i}").json() for i in ids)
     assert first["all_changes_published"] is True
     assert "latest_version" not in second
+
+
+def test_hundred_modules_per_tenant_and_unknown_ids(emu: Any, api: Api) -> None:
+    emu.seed_modules([{"name": f"m{i:03d}", "code": CODE, "published": 0} for i in range(100)])
+    r = api.post(M, json={"name": "one-more", "code": CODE})
+    assert r.status_code == 400
+    assert r.json()["message"] == "You have reached the limit of 100 modules per tenant."
+    for method, path in (("GET", f"{M}/nope"), ("PATCH", f"{M}/nope"), ("DELETE", f"{M}/nope")):
+        r = api.call(method, path, json={"code": CODE} if method == "PATCH" else None)
+        assert r.status_code == 404
+        assert "errorCode" not in r.json()
+    assert api.post(M, json={"name": "no-code"}).status_code == 400
+    assert (
+        api.patch(f"{M}/{api.get(M).json()['modules'][0]['id']}", json={"name": "x"}).status_code
+        == 400
+    )
