@@ -19,6 +19,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reconciler.core.digests import Scheme, keyed, pbkdf2, scrypt  # noqa: E402
+from reconciler.core.livemodel import (  # noqa: E402
+    LiveAction,
+    LiveBinding,
+    LiveSecret,
+    LiveState,
+    LiveTriggerBindings,
+    LiveVersion,
+)
 from reconciler.core.model import (  # noqa: E402
     Dependency,
     DesiredAction,
@@ -26,12 +34,6 @@ from reconciler.core.model import (  # noqa: E402
     DesiredSecret,
     DesiredState,
     DesiredTriggerBindings,
-    LiveAction,
-    LiveBinding,
-    LiveSecret,
-    LiveState,
-    LiveTriggerBindings,
-    LiveVersion,
     SecretValue,
 )
 from reconciler.core.trailer import DEFAULT_ITERATIONS, compute_digest, with_trailer  # noqa: E402

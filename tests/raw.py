@@ -11,7 +11,8 @@ from reconciler.apply.twin import matches_create
 from reconciler.auth0.live import to_action
 from reconciler.core.errors import ApiError
 from reconciler.core.fields import ActionFields, SecretRef, TriggerRef
-from reconciler.core.model import Dependency, LiveAction, SecretValue
+from reconciler.core.livemodel import LiveAction
+from reconciler.core.model import Dependency, SecretValue
 
 Json = dict[str, Any]
 

@@ -18,16 +18,16 @@ from reconciler.auth0.protocol import DeployedVersion, TestRun
 from reconciler.core.catalogue import BUILTIN_TRIGGERS
 from reconciler.core.errors import ApiError, ErrorKind
 from reconciler.core.fields import ActionFields
-from reconciler.core.model import (
+from reconciler.core.livemodel import (
     LiveAction,
     LiveBinding,
     LiveSecret,
     LiveState,
     LiveTriggerBindings,
     LiveVersion,
-    SecretValue,
     Trigger,
 )
+from reconciler.core.model import SecretValue
 
 PATH = "/api/v2/actions/actions"
 

@@ -22,7 +22,8 @@ from reconciler.apply.twin import matches_create
 from reconciler.auth0.protocol import DeployedVersion, TenantAPI
 from reconciler.core.errors import ApiError, ErrorKind, ReconcilerError, StepFailed
 from reconciler.core.interrupts import quiet_thread
-from reconciler.core.model import DesiredState, LiveAction
+from reconciler.core.livemodel import LiveAction
+from reconciler.core.model import DesiredState
 from reconciler.plan import Plan
 from reconciler.plan.kinds import (
     CreateAction,

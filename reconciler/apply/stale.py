@@ -9,7 +9,8 @@ resource that moved is named.
 from __future__ import annotations
 
 from reconciler.core.digests import key_from_env
-from reconciler.core.model import DesiredState, LiveState
+from reconciler.core.livemodel import LiveState
+from reconciler.core.model import DesiredState
 from reconciler.core.trailer import strip_trailer, verify
 from reconciler.plan import ActionPrecondition, BindingsPrecondition, Plan, bindings_digest
 from reconciler.plan.kinds import CreateAction, UpdateAction

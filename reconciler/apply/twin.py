@@ -16,7 +16,8 @@ from typing import Any
 from reconciler.core.content import content, of_action, same_content
 from reconciler.core.digests import key_from_env
 from reconciler.core.fields import ActionFields
-from reconciler.core.model import LiveAction, SecretValue
+from reconciler.core.livemodel import LiveAction
+from reconciler.core.model import SecretValue
 from reconciler.core.trailer import strip_trailer, verify
 
 Json = dict[str, Any]

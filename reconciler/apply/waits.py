@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from reconciler.auth0.protocol import TenantAPI
 from reconciler.core.errors import clip
-from reconciler.core.model import BuildError, Dependency, LiveAction, LiveVersion
+from reconciler.core.livemodel import BuildError, LiveAction, LiveVersion
+from reconciler.core.model import Dependency
 
 #: None = still waiting; otherwise (ok, message)
 Outcome = tuple[bool, str] | None

@@ -14,14 +14,14 @@ from reconciler.auth0 import errormap, live, wire
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.protocol import DeployedVersion, TestRun
 from reconciler.core.fields import ActionFields
-from reconciler.core.model import (
+from reconciler.core.livemodel import (
     LiveAction,
     LiveState,
     LiveTriggerBindings,
     LiveVersion,
-    SecretValue,
     Trigger,
 )
+from reconciler.core.model import SecretValue
 
 Json = dict[str, Any]
 ACTIONS = "/api/v2/actions/actions"

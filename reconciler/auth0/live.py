@@ -17,12 +17,13 @@ from typing import Any
 
 from reconciler.auth0 import errormap
 from reconciler.auth0.client import Auth0Client
+from reconciler.auth0.live_modules import finish_modules, module_refs
+from reconciler.auth0.modules import ModulesApi
 from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
 from reconciler.core.errors import ApiError, ErrorKind
 from reconciler.core.interrupts import quiet_thread
-from reconciler.core.model import (
+from reconciler.core.livemodel import (
     BuildError,
-    Dependency,
     LiveAction,
     LiveBinding,
     LiveSecret,
@@ -31,6 +32,7 @@ from reconciler.core.model import (
     LiveVersion,
     Trigger,
 )
+from reconciler.core.model import Dependency
 from reconciler.core.trailer import strip_trailer
 
 ACTIONS_PATH = "/api/v2/actions/actions"
@@ -125,6 +127,7 @@ def to_action(raw: Json) -> LiveAction:
         all_changes_deployed=raw.get("all_changes_deployed") is True,
         marketplace=bool(raw.get("integration") or raw.get("installed_integration_id")),
         errors=_errors(raw),
+        modules=module_refs(raw),
     )
 
 
@@ -214,17 +217,24 @@ def read_live(
     owned_triggers: Iterable[str] = (),
     catalogue_triggers: Sequence[Trigger] = BUILTIN_TRIGGERS,
     known_triggers: Sequence[Trigger] | None = None,
+    with_modules: bool = False,
+    resolve_module_latest: bool = True,
 ) -> LiveState:
     """The tenant as a LiveState.
     `owned_triggers`: trigger ids listed under `bindings:` in the
     manifests; `catalogue_triggers`: the policy source for trigger ids the tenant does not list;
     `known_triggers`: the tenant's catalogue from an earlier read in the same run (it does not
-    change while we write actions), which saves the `GET /actions/triggers`."""
+    change while we write actions), which saves the `GET /actions/triggers`. `with_modules`: also
+    read the Actions Modules (live_modules.py: their list pages alongside the action list, plus
+    with `resolve_module_latest` one GET per published module whose newest version no action
+    uses)."""
+    modules_api = ModulesApi(client)
     owned = tuple(owned_triggers)
     with ThreadPoolExecutor(MAX_WORKERS, "live", quiet_thread) as pool:
         client.authenticate()  # one token before fanning out, not one per thread
         triggers_f = None if known_triggers is not None else pool.submit(client.list_triggers)
         actions_f = pool.submit(client.list_actions)
+        modules_f = pool.submit(modules_api.list_modules) if with_modules else None
         early = _prefetch(pool, client, owned, known_triggers, catalogue_triggers)
         if triggers_f is None:
             triggers = tuple(known_triggers or ())
@@ -235,9 +245,17 @@ def read_live(
         wanted = triggers_to_read(triggers, actions, owned, catalogue_triggers)
         late = {t: pool.submit(_bindings, client, t) for t in wanted if t not in early}
         bindings = [name_bindings((early.get(t) or late[t]).result(), actions) for t in wanted]
+        modules = (
+            ()
+            if modules_f is None
+            else finish_modules(
+                modules_api, pool, modules_f.result(), actions, resolve_latest=resolve_module_latest
+            )
+        )
     return LiveState(
         tenant=tenant,
         triggers=triggers,
         actions=tuple(actions),
         bindings=tuple(sorted(bindings, key=lambda b: b.trigger)),
+        modules=modules,
     )

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from reconciler.core.fields import ActionFields
-from reconciler.core.model import (
+from reconciler.core.livemodel import (
     LiveAction,
     LiveState,
     LiveTriggerBindings,
     LiveVersion,
-    SecretValue,
     Trigger,
 )
+from reconciler.core.model import SecretValue
 
 
 @dataclass(frozen=True, slots=True)

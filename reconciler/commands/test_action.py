@@ -22,7 +22,7 @@ from reconciler.commands.common import manifest_root, var_file_option
 from reconciler.commands.options import TenantArgs, open_from_args, tenant_options
 from reconciler.core.errors import ReconcilerError
 from reconciler.core.exitcodes import ExitCode
-from reconciler.core.model import LiveAction
+from reconciler.core.livemodel import LiveAction
 from reconciler.features.localrun import local
 from reconciler.features.localrun.cases import (
     command_line,

@@ -6,7 +6,7 @@ A live catalogue read from the tenant wins over this one wherever both exist.
 
 from __future__ import annotations
 
-from reconciler.core.model import Trigger
+from reconciler.core.livemodel import Trigger
 
 _RUNTIMES = ("node18-actions", "node22")
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from reconciler.core.model import Dependency, DesiredAction, LiveAction, LiveVersion
+from reconciler.core.livemodel import LiveAction, LiveVersion
+from reconciler.core.model import Dependency, DesiredAction
 from reconciler.core.trailer import normalise_code, strip_trailer
 
 

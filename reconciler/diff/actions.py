@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from reconciler.core.digests import DEFAULT, Scheme
-from reconciler.core.model import DesiredAction, LiveAction, LiveVersion
+from reconciler.core.livemodel import LiveAction, LiveVersion
+from reconciler.core.model import DesiredAction
 from reconciler.core.trailer import (
     TrailerInfo,
     code_hash,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reconciler.core.model import DesiredTriggerBindings, LiveTriggerBindings
+from reconciler.core.livemodel import LiveTriggerBindings
+from reconciler.core.model import DesiredTriggerBindings
 from reconciler.diff.records import BindingRow, BindingsChange, Position
 from reconciler.diff.types import BindingsDiff
 

@@ -3,7 +3,8 @@ edited outside reconciler (drift categories)."""
 
 from __future__ import annotations
 
-from reconciler.core.model import DesiredAction, LiveAction, LiveVersion
+from reconciler.core.livemodel import LiveAction, LiveVersion
+from reconciler.core.model import DesiredAction
 from reconciler.core.trailer import (
     TrailerInfo,
     code_hash,

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from reconciler.core.digests import DEFAULT, Scheme
 from reconciler.core.errors import ReconcilerError
-from reconciler.core.model import DesiredState, LiveAction, LiveState
+from reconciler.core.livemodel import LiveAction, LiveState
+from reconciler.core.model import DesiredState
 from reconciler.diff.actions import classify_leftover, diff_desired, ignore_glob
 from reconciler.diff.bindings import diff_bindings
 from reconciler.diff.types import (

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reconciler.core.model import (
-    DesiredAction,
-    DesiredTriggerBindings,
-    LiveAction,
-    LiveTriggerBindings,
-)
+from reconciler.core.livemodel import LiveAction, LiveTriggerBindings
+from reconciler.core.model import DesiredAction, DesiredTriggerBindings
 from reconciler.core.trailer import TrailerInfo
 from reconciler.diff.records import BindingsChange, FieldDiff
 

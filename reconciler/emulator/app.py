@@ -13,7 +13,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from reconciler.emulator import routes_actions, routes_triggers, routes_versions
+from reconciler.emulator import routes_actions, routes_modules, routes_triggers, routes_versions
 from reconciler.emulator.auth import Auth
 from reconciler.emulator.faults import Faults
 from reconciler.emulator.ratelimit import TokenBucket
@@ -25,7 +25,12 @@ from reconciler.emulator.tenant import Tenant
 API = "/api/v2"
 CONTROL = "/__emulator/"
 LOOPBACK = ("127.0.0.1", "::1")
-ROUTES: list[Route] = [*routes_actions.ROUTES, *routes_versions.ROUTES, *routes_triggers.ROUTES]
+ROUTES: list[Route] = [
+    *routes_actions.ROUTES,
+    *routes_versions.ROUTES,
+    *routes_triggers.ROUTES,
+    *routes_modules.ROUTES,
+]
 FAULT_BODIES = {
     "500": HttpError(500, "An internal server error occurred"),
     "503": HttpError(503, "Service Unavailable"),

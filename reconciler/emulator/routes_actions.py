@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Request, Response
 
-from reconciler.emulator import testrun, views
+from reconciler.emulator import modules, testrun, views
 from reconciler.emulator.drafts import add_version, apply_fields, new_action
 from reconciler.emulator.replies import HttpError, bad_body, bad_query, empty, json_response
 from reconciler.emulator.routing import Route, page_slice, paging, q_bool, query
@@ -68,6 +68,8 @@ def create_action(t: Tenant, request: Request) -> Response:
     check_action_fields(body, _trigger_ids(t))
     deploy = body.pop("deploy", False)
     expect(deploy, "boolean", "deploy")
+    if "modules" in body:
+        body["modules"] = modules.resolve_refs(t, body["modules"])
     if len(t.data.actions) >= MAX_ACTIONS:
         raise HttpError(400, f"You have reached the limit of {MAX_ACTIONS} actions per tenant.")
     _check_name_free(t, body["name"], None)
@@ -95,6 +97,8 @@ def update_action(t: Tenant, request: Request, action_id: str) -> Response:
         new_ids = {x["id"] for x in body["supported_triggers"]}
         if any(tid not in new_ids for tid in t.bound_triggers(rec["id"])):
             raise HttpError(400, "can't upgrade to this trigger.")
+    if "modules" in body:
+        body["modules"] = modules.resolve_refs(t, body["modules"])
     apply_fields(t, rec, body, t.now())
     t.persist()
     return json_response(views.action(t, rec))

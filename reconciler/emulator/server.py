@@ -21,6 +21,7 @@ from reconciler.emulator.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
 from reconciler.emulator.faults import Faults
 from reconciler.emulator.reqlog import RequestLog, RequestRecord
 from reconciler.emulator.seed import normalise_loaded, seed_action
+from reconciler.emulator.seed_modules import seed_module
 from reconciler.emulator.tenant import Tenant
 from reconciler.emulator.tls import make_certificate, server_context
 
@@ -160,6 +161,14 @@ class Emulator:
         returns their ids."""
         with self.tenant.lock:
             ids = [seed_action(self.tenant, raw)["id"] for raw in actions]
+            self.tenant.persist()
+        return ids
+
+    def seed_modules(self, modules: list[dict[str, Any]]) -> list[str]:
+        """Add Actions Modules (published once unless `published` says otherwise: see
+        emulator/seed_modules.py); returns their ids."""
+        with self.tenant.lock:
+            ids = [seed_module(self.tenant, raw)["id"] for raw in modules]
             self.tenant.persist()
         return ids
 

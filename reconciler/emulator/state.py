@@ -27,6 +27,8 @@ class TenantState:
     versions: dict[str, list[Record]] = field(default_factory=dict)  # action id -> versions
     bindings: dict[str, list[Record]] = field(default_factory=dict)  # trigger id -> bindings
     tokens: dict[str, Record] = field(default_factory=dict)  # token digest -> grant
+    modules: dict[str, Record] = field(default_factory=dict)  # id -> Actions Module (draft)
+    module_versions: dict[str, list[Record]] = field(default_factory=dict)  # module id -> versions
 
     def to_json(self) -> Record:
         return {
@@ -35,6 +37,8 @@ class TenantState:
             "versions": self.versions,
             "bindings": self.bindings,
             "tokens": self.tokens,
+            "modules": list(self.modules.values()),
+            "module_versions": self.module_versions,
         }
 
     @classmethod
@@ -52,6 +56,13 @@ class TenantState:
         state.versions = dict(data.get("versions", {}))
         state.bindings = dict(data.get("bindings", {}))
         state.tokens = dict(data.get("tokens", {}))
+        modules = data.get("modules", [])  # absent from files written before modules
+        if not isinstance(modules, list) or not all(
+            isinstance(m, dict) and isinstance(m.get("id"), str) for m in modules
+        ):
+            raise ReconcilerError(f"{where}: 'modules' must be a list of objects with an id")
+        state.modules = {m["id"]: m for m in modules}
+        state.module_versions = dict(data.get("module_versions", {}))
         return state
 
 

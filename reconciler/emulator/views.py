@@ -17,7 +17,8 @@ def content(rec: Record) -> tuple[Any, ...]:
     secrets = sorted((s["name"], s["value_digest"]) for s in rec.get("secrets", []))
     deps = sorted((d["name"], d["version"]) for d in rec.get("dependencies", []))
     triggers = [(t["id"], t.get("version")) for t in rec.get("supported_triggers", [])]
-    return (rec.get("code"), rec.get("runtime"), deps, triggers, secrets)
+    mods = [(m["module_id"], m["module_version_id"]) for m in rec.get("modules", [])]
+    return (rec.get("code"), rec.get("runtime"), deps, triggers, secrets, mods)
 
 
 def _deps(deps: list[Record], built: bool) -> list[Record]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from reconciler.apply import waits
 from reconciler.auth0.protocol import TenantAPI
 from reconciler.core.errors import ReconcilerError
-from reconciler.core.model import LiveAction, LiveVersion
+from reconciler.core.livemodel import LiveAction, LiveVersion
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,8 @@ from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
 from reconciler.core.digests import key_from_env
 from reconciler.core.errors import GuardError, clip
 from reconciler.core.escaping import terminal
-from reconciler.core.model import DesiredState, LiveAction, LiveState, Trigger
+from reconciler.core.livemodel import LiveAction, LiveState, Trigger
+from reconciler.core.model import DesiredState
 from reconciler.features.rootdir import DefaultRoot
 from reconciler.manifest import load_manifests
 from reconciler.manifest.deferred import settle

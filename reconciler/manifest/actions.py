@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from reconciler.core import limits
-from reconciler.core.model import Dependency, DesiredAction, DesiredSecret, Trigger
+from reconciler.core.livemodel import Trigger
+from reconciler.core.model import Dependency, DesiredAction, DesiredSecret
 from reconciler.manifest.actiontests import build_tests
 from reconciler.manifest.codefile import CodeFile, read_code
 from reconciler.manifest.context import Context, Entry

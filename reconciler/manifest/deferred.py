@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from reconciler.core.errors import ManifestError, Problem
-from reconciler.core.model import DesiredAction, DesiredState, LiveAction, LiveState
+from reconciler.core.livemodel import LiveAction, LiveState
+from reconciler.core.model import DesiredAction, DesiredState
 from reconciler.core.trailer import strip_trailer
 
 

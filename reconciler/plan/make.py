@@ -17,7 +17,8 @@ from __future__ import annotations
 from reconciler.core.digests import KEY_ENV
 from reconciler.core.errors import ReconcilerError
 from reconciler.core.exitcodes import ExitCode
-from reconciler.core.model import DesiredState, LiveState
+from reconciler.core.livemodel import LiveState
+from reconciler.core.model import DesiredState
 from reconciler.core.trailer import compute_digest
 from reconciler.diff import ORPHAN, UNMANAGED, ActionDiff, diff_state
 from reconciler.diff.records import FieldDiff

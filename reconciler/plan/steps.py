@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reconciler.core.fields import ActionFields, SecretRef, TriggerRef
-from reconciler.core.model import DesiredAction, DesiredState, LiveAction, LiveState
+from reconciler.core.livemodel import LiveAction, LiveState
+from reconciler.core.model import DesiredAction, DesiredState
 from reconciler.core.trailer import strip_trailer, with_trailer
 from reconciler.diff import ADOPT, CREATE, ActionDiff, BindingsDiff
 from reconciler.diff.bindings import bindings_change

@@ -10,7 +10,8 @@ import pytest
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.live import read_live, to_action, triggers_to_read
 from reconciler.core.catalogue import BUILTIN_TRIGGERS
-from reconciler.core.model import Dependency, LiveBinding, LiveSecret, LiveVersion
+from reconciler.core.livemodel import LiveBinding, LiveSecret, LiveVersion
+from reconciler.core.model import Dependency
 from reconciler.emulator import Emulator
 
 from .helpers import action_seed

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.auth0.live import name_bindings, to_action, to_bindings, to_trigger
-from reconciler.core.model import Dependency, LiveBinding, LiveTriggerBindings, Trigger
+from reconciler.core.livemodel import LiveBinding, LiveTriggerBindings, Trigger
+from reconciler.core.model import Dependency
 from tests.replay.server import load_fixture
 
 DATA = load_fixture()

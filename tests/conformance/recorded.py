@@ -16,6 +16,8 @@ VALUE_KEYS = frozenset(
         "deployed", "all_changes_deployed", "number", "statusCode", "error", "message",
         "per_page", "page", "total", "display_name", "trigger_id", "version", "name", "code",
         "binding_policy", "default_runtime", "runtimes", "compatible_triggers",
+        "all_changes_published", "actions_using_module_total", "version_number",
+        "module_version_number", "module_name", "action_name",
     }
 )  # fmt: skip
 IN_PROGRESS = {"pending", "building", "retrying", "PENDING", "BUILDING", "RETRYING"}
@@ -135,6 +137,8 @@ def reply_invariants(method: str, path: str, body: Any) -> list[str]:
     """The invariants that hold in every recorded reply of this endpoint."""
     if not isinstance(body, dict) or "statusCode" in body:
         return []
+    if path.startswith("/actions/modules"):
+        return module_invariants(body)
     out: list[str] = []
     if path.startswith("/actions/actions") and "/versions" not in path and "/test" not in path:
         if path.endswith("/deploy"):
@@ -171,4 +175,23 @@ def deploy_reply_invariants(body: dict[str, Any]) -> list[str]:
         out.append("$.built_at: no recorded deploy/rollback reply has it")
     if body.get("action", {}).get("all_changes_deployed") is not False:
         out.append("$.action.all_changes_deployed: a deploy/rollback reply says false")
+    return out
+
+
+def module_invariants(body: dict[str, Any]) -> list[str]:
+    """Every recorded module reply: no secret value; `all_changes_published` only with a
+    `latest_version`; version numbers count from 1."""
+    out = []
+    items = body.get("modules") or body.get("versions") or [body]
+    for i, item in enumerate(items):
+        for holder in (item, item.get("latest_version") or {}):
+            if any("value" in s for s in holder.get("secrets", [])):
+                out.append(f"$[{i}]: a secret value in a reply")
+        published = "latest_version" in item or "latest_version_number" in item
+        if item.get("all_changes_published") is True and not published:
+            out.append(f"$[{i}]: all_changes_published without a latest_version")
+        latest = item.get("latest_version") or {}
+        number = item.get("version_number", latest.get("version_number"))
+        if number is not None and (not isinstance(number, int) or number < 1):
+            out.append(f"$[{i}]: version_number {number!r}")
     return out

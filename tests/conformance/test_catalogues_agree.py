@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.core.catalogue import BUILTIN_TRIGGERS
-from reconciler.core.model import Trigger
+from reconciler.core.livemodel import Trigger
 from tests.conformance.recorded import load
 
 

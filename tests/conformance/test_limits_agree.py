@@ -13,6 +13,7 @@ import pytest
 
 from reconciler.core import limits
 from reconciler.core.limits import Limit
+from reconciler.emulator import modules as emulator_modules
 from reconciler.emulator import tenant, validate
 from tests.conformance.replay import Replayer
 
@@ -29,6 +30,10 @@ AGREE: dict[str, Limit] = {
     "validate.MAX_SECRET_NAME": limits.SECRET_NAME,
     "validate.MAX_SECRET_VALUE": limits.SECRET_VALUE,
     "validate.MAX_CODE": limits.ACTION_CODE,
+    "modules.MAX_MODULES": limits.MODULES_PER_TENANT,
+    "modules.MAX_MODULE_VERSIONS": limits.VERSIONS_PER_MODULE,
+    "modules.MAX_MODULE_CODE": limits.MODULE_CODE,
+    "modules.MAX_MODULES_PER_ACTION": limits.MODULES_PER_ACTION,
 }
 
 
@@ -51,7 +56,9 @@ def test_every_emulator_limit_is_paired_with_the_tools() -> None:
 @pytest.mark.parametrize("name", sorted(AGREE))
 def test_the_emulator_value_is_the_tools(name: str) -> None:
     module, attr = name.split(".")
-    value = getattr({"tenant": tenant, "validate": validate}[module], attr)
+    value = getattr(
+        {"tenant": tenant, "validate": validate, "modules": emulator_modules}[module], attr
+    )
     assert value == AGREE[name].value, f"emulator {name} = {value}, tool {AGREE[name]}"
 
 

@@ -10,14 +10,8 @@ from typing import Any
 import pytest
 
 from reconciler.core.errors import ManifestError, Problem
-from reconciler.core.model import (
-    DesiredAction,
-    DesiredState,
-    Lint,
-    LiveAction,
-    LiveState,
-    LiveVersion,
-)
+from reconciler.core.livemodel import LiveAction, LiveState, LiveVersion
+from reconciler.core.model import DesiredAction, DesiredState, Lint
 from reconciler.core.trailer import PREFIX, with_trailer
 from reconciler.manifest import load_manifests
 from reconciler.manifest.deferred import settle, unchanged

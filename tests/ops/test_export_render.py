@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reconciler.core.errors import ReconcilerError
-from reconciler.core.model import (
-    Dependency,
+from reconciler.core.livemodel import (
     LiveAction,
     LiveBinding,
     LiveSecret,
@@ -14,6 +13,7 @@ from reconciler.core.model import (
     LiveTriggerBindings,
     LiveVersion,
 )
+from reconciler.core.model import Dependency
 from reconciler.core.trailer import with_trailer
 from reconciler.features.export import (
     Bundle,

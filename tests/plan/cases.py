@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from reconciler.core.model import DesiredState, LiveState
+from reconciler.core.livemodel import LiveState
+from reconciler.core.model import DesiredState
 from reconciler.plan import PlanOptions
 from tests.plan.factory import (
     OPTIONS,

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from reconciler.core.livemodel import (
+    LiveAction,
+    LiveBinding,
+    LiveSecret,
+    LiveState,
+    LiveTriggerBindings,
+    LiveVersion,
+)
 from reconciler.core.model import (
     Dependency,
     DesiredAction,
@@ -11,12 +19,6 @@ from reconciler.core.model import (
     DesiredSecret,
     DesiredState,
     DesiredTriggerBindings,
-    LiveAction,
-    LiveBinding,
-    LiveSecret,
-    LiveState,
-    LiveTriggerBindings,
-    LiveVersion,
     SecretValue,
     Settings,
 )

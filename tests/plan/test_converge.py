@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.core.model import (
-    Dependency,
+from reconciler.core.livemodel import (
     LiveAction,
     LiveBinding,
     LiveSecret,
@@ -17,6 +16,7 @@ from reconciler.core.model import (
     LiveTriggerBindings,
     LiveVersion,
 )
+from reconciler.core.model import Dependency
 from reconciler.plan import Plan, make_plan, step_to_dict
 from tests.plan.cases import CASES
 

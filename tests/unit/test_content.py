@@ -7,15 +7,8 @@ from dataclasses import replace
 from reconciler.apply.twin import matches_create
 from reconciler.core.content import content, of_action, of_desired, of_version, same_content
 from reconciler.core.fields import ActionFields, SecretRef, TriggerRef
-from reconciler.core.model import (
-    Dependency,
-    DesiredAction,
-    DesiredSecret,
-    LiveAction,
-    LiveSecret,
-    LiveVersion,
-    SecretValue,
-)
+from reconciler.core.livemodel import LiveAction, LiveSecret, LiveVersion
+from reconciler.core.model import Dependency, DesiredAction, DesiredSecret, SecretValue
 from reconciler.core.trailer import compute_digest, with_trailer
 
 CODE = "exports.onExecutePostLogin = async () => {};\n"

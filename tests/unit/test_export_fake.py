@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reconciler.core.catalogue import BUILTIN_TRIGGERS
-from reconciler.core.model import Trigger
+from reconciler.core.livemodel import Trigger
 from reconciler.features.export import bundle_from_live, read_for_export
 from tests.support_fake import FakeTenant
 

@@ -6,7 +6,8 @@ from dataclasses import replace
 
 from reconciler.apply import waits
 from reconciler.auth0.protocol import TenantAPI
-from reconciler.core.model import BuildError, Dependency
+from reconciler.core.livemodel import BuildError
+from reconciler.core.model import Dependency
 from tests.client.fakes import FakeTime
 from tests.support_fake import FakeTenant
 

@@ -9,7 +9,7 @@ from reconciler.auth0.live import name_bindings
 from reconciler.auth0.protocol import TenantAPI
 from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
 from reconciler.core.errors import ReconcilerError
-from reconciler.core.model import LiveAction, LiveState
+from reconciler.core.livemodel import LiveAction, LiveState
 from reconciler.core.trailer import strip_trailer
 from reconciler.features.export.bundle import (
     Bundle,

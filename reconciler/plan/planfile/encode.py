@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from reconciler.core.errors import ReconcilerError
 from reconciler.core.fields import ActionFields
-from reconciler.core.model import LiveBinding
+from reconciler.core.livemodel import LiveBinding
 from reconciler.diff.records import (
     BindingsChange,
     ChangeDiff,
