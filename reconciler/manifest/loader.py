@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import shutil
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from reconciler.core.catalogue import Catalogue
 from reconciler.core.errors import ManifestError, Problem
-from reconciler.core.model import DesiredAction, DesiredState, DesiredTriggerBindings, Lint
-from reconciler.manifest import lint
+from reconciler.core.model import DesiredAction, DesiredState
 from reconciler.manifest.actions import build_action, check_names
 from reconciler.manifest.bindings import (
     build_settings,
@@ -27,6 +22,8 @@ from reconciler.manifest.interpolate import Variables, read_var_files
 from reconciler.manifest.lint import CodeCheck
 from reconciler.manifest.problems import KeyPath
 from reconciler.manifest.schema import validate_document
+from reconciler.manifest.staged import PendingLoad
+from reconciler.manifest.staged import compute_digest as compute_digest  # its old home
 from reconciler.manifest.yamlload import Document, load_yaml, relative_posix
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
@@ -94,39 +91,6 @@ def _entries(doc: Document, bad: list[KeyPath]) -> tuple[list[Entry], list[Entry
     return action_entries, binding_entries, settings
 
 
-def _canonical(state: DesiredState) -> dict[str, Any]:
-    def action(a: DesiredAction) -> dict[str, Any]:
-        return {
-            "name": a.name,
-            "trigger": a.trigger,
-            "trigger_version": a.trigger_version,
-            "runtime": a.runtime,
-            "code": a.code,
-            "dependencies": [[d.name, d.version] for d in a.dependencies],
-            "secrets": [[s.name, s.var] for s in a.secrets],
-            "deploy": a.deploy,
-            "protect": a.protect,
-        }
-
-    def bindings(b: DesiredTriggerBindings) -> dict[str, Any]:
-        entries = [[e.action, e.display_name, e.external] for e in b.entries]
-        return {"trigger": b.trigger, "entries": entries}
-
-    return {
-        "format": 1,
-        "actions": [action(a) for a in state.actions],
-        "bindings": [bindings(b) for b in state.bindings],
-        "settings": {"prune": state.settings.prune, "ignore": list(state.settings.ignore)},
-    }
-
-
-def compute_digest(state: DesiredState) -> str:
-    """sha256 of a canonical JSON of the desired state: secret names and var names, no values,
-    no file locations (moving a file does not change the digest)."""
-    text = json.dumps(_canonical(state), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def _manifest_files(root: Path, skip_foreign: bool) -> tuple[Path, list[tuple[Path, str]]]:
     """discover(), without the files that are clearly not manifests when `skip_foreign`."""
     root_dir, files = discover(root)
@@ -180,24 +144,6 @@ def _build_actions(
     return built, checks
 
 
-def _node_check(ctx: Context, checks: list[CodeCheck]) -> None:
-    """`node --check` on every code file when node is on PATH (a notice when it is not)."""
-    node = shutil.which("node")
-    if node is None:
-        ctx.notices.append(
-            f"node not found on PATH; skipped the syntax check (node --check) "
-            f"of {len(checks)} code file(s)"
-        )
-        return
-    for failed in lint.node_check(node, checks):
-        # a syntax error belongs to every action using the file; "could not run" to none
-        owners = [c.action for c in checks if c.file == failed.file]
-        if ctx.lints is None or not failed.message.startswith("node --check: "):
-            ctx.problems.append(failed)
-        else:
-            ctx.lints.extend(Lint(owner, "syntax", failed) for owner in owners)
-
-
 def load_manifests(
     root: str | Path,
     *,
@@ -227,6 +173,35 @@ def load_manifests(
     missing handler export, `node --check`) are not raised but returned in `DesiredState.lints`,
     for `reconciler.manifest.deferred.settle` to judge against the live tenant.
     """
+    return start_load(
+        root,
+        resolve=resolve,
+        env=env,
+        var_files=var_files,
+        catalogue=catalogue,
+        node_check=node_check,
+        notices=notices,
+        skip_foreign=skip_foreign,
+        defer_lints=defer_lints,
+    ).result()
+
+
+def start_load(
+    root: str | Path,
+    *,
+    resolve: bool = True,
+    env: Mapping[str, str] | None = None,
+    var_files: Sequence[str | Path] = (),
+    catalogue: Catalogue | None = None,
+    node_check: bool = True,
+    notices: list[str] | None = None,
+    skip_foreign: bool = False,
+    defer_lints: bool = False,
+    background: bool = False,
+) -> PendingLoad:
+    """`load_manifests` up to its last stage: every problem but the node check's is raised
+    here, before anything else runs. With `background`, `node --check` of clean manifests runs
+    on a thread until `result()` (reconciler.manifest.staged)."""
     root_dir, files = _manifest_files(Path(root), skip_foreign)
     ctx = Context(root_dir, catalogue or Catalogue(), None, lints=[] if defer_lints else None)
     if resolve:
@@ -242,19 +217,16 @@ def load_manifests(
         for e in check_binding_owners(ctx, binding_entries)
         if (b := build_trigger_bindings(ctx, e, managed)) is not None
     ]
-    if node_check and checks:
-        _node_check(ctx, checks)
-    if notices is not None:
-        notices.extend(ctx.notices)
-    if ctx.problems:  # every problem is reported; deferred lints too (nothing is settled)
-        raise ManifestError(
-            list(dict.fromkeys(ctx.problems + [x.problem for x in ctx.lints or ()]))
-        )
-    state = DesiredState(
-        root=str(root),
-        actions=tuple(sorted(built, key=lambda a: a.name)),
-        bindings=tuple(sorted(triggers, key=lambda b: b.trigger)),
-        settings=settings_model,
-        lints=tuple(ctx.lints or ()),
+    pending = PendingLoad(
+        ctx,
+        str(root),
+        tuple(sorted(built, key=lambda a: a.name)),
+        tuple(sorted(triggers, key=lambda b: b.trigger)),
+        settings_model,
+        notices,
     )
-    return replace(state, digest=compute_digest(state))
+    if node_check and checks:
+        pending.check_code(checks, background=background and not ctx.problems)
+    if ctx.problems:
+        pending.result()  # raises ManifestError with all of them
+    return pending
