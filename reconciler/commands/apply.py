@@ -31,7 +31,7 @@ from reconciler.core.escaping import terminal
 from reconciler.core.exitcodes import ExitCode, combine
 from reconciler.core.interrupts import quiet_thread, read_line
 from reconciler.features.rootdir import DefaultRoot
-from reconciler.features.workflow import check_saved_plan, execute, load_desired, plan_tenant
+from reconciler.features.workflow import check_saved_plan, execute, plan_tenant, start_desired
 from reconciler.plan import Plan, PlanOptions, StepKind, planfile
 from reconciler.plan import sign as plansign
 
@@ -108,10 +108,11 @@ def apply_target(target: Target, s: Settings, prefix: str = "") -> ApplyResult |
     plan_path = per_target_path(s.plan_file, target, s.many) if s.plan_file else None
     saved = read_plan_file(plan_path, s.plan_key) if plan_path else None
     root = saved_plan_root(s.root, s.root_explicit, saved) if saved else s.root
-    desired = load_desired(root, target.var_files)
+    loading = start_desired(root, target.var_files)  # node --check runs on meanwhile
     options = s.options
-    with open_target(target) as session:
+    with loading.reported_first(), open_target(target) as session:
         if saved is not None:
+            desired = loading.result()
             live = check_saved_plan(saved, session, desired, target.var_files)
             plan = saved
             deletes = any(step.kind is StepKind.DELETE for step in plan.steps)
@@ -124,7 +125,7 @@ def apply_target(target: Target, s: Settings, prefix: str = "") -> ApplyResult |
                 f"{prefix}Applying saved plan {plan.plan_digest[:19]} to {terminal(plan.tenant)}."
             )
         else:
-            desired, live, plan = plan_tenant(session, desired, options, target.var_files)
+            desired, live, plan = plan_tenant(session, loading, options, target.var_files)
             if s.many:
                 output.echo(f"=== {target.title} ===")
             output.echo(render(plan, "text").rstrip("\n"))

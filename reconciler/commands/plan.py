@@ -29,7 +29,7 @@ from reconciler.core.errors import ReconcilerError
 from reconciler.core.exitcodes import ExitCode, combine
 from reconciler.core.interrupts import quiet_thread
 from reconciler.core.masking import mask
-from reconciler.features.workflow import load_desired, plan_tenant
+from reconciler.features.workflow import plan_tenant, start_desired
 from reconciler.plan import Plan, PlanOptions, exit_code, planfile
 from reconciler.plan import sign as plansign
 from reconciler.render import (
@@ -101,9 +101,9 @@ def per_target_path(out: str, target: Target, many: bool) -> str:
 
 
 def plan_target(root: str, target: Target, options: PlanOptions) -> Plan:
-    desired = load_desired(root, target.var_files)
-    with open_target(target) as session:
-        _, _, plan = plan_tenant(session, desired, options, target.var_files)
+    loading = start_desired(root, target.var_files)  # node --check runs on meanwhile
+    with loading.reported_first(), open_target(target) as session:
+        _, _, plan = plan_tenant(session, loading, options, target.var_files)
     return replace(plan, root=planfile.recorded_root(root))
 
 

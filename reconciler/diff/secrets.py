@@ -6,9 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from reconciler.core.digests import Scheme
-from reconciler.core.model import DesiredAction
-from reconciler.core.trailer import changed_values, digest_names, digest_scheme, needs_key
+from reconciler.core.digests import Scheme, prefetch
+from reconciler.core.livemodel import LiveState
+from reconciler.core.model import DesiredAction, DesiredState
+from reconciler.core.trailer import (
+    changed_values,
+    digest_names,
+    digest_scheme,
+    needs_key,
+    strip_trailer,
+)
 
 UNRESOLVED = "not compared (value unresolved)"
 UNKNOWN = "value unknown (not written by reconciler)"
@@ -78,3 +85,21 @@ def not_compared(digest: str, key: bytes | None) -> bool:
     """A keyed digest read without any key: its values are left alone, not compared. (With a
     different key they are unknown, and rewritten under the key at hand.)"""
     return key is None and needs_key(digest, None)
+
+
+def prefetch_digests(desired: DesiredState, live: LiveState, key: bytes | None) -> None:
+    """Hash ahead, on every core, what the diff's `Digests.changed` will check: each managed
+    action's draft digest against its desired values (the deployed version's digest is the
+    same one unless the draft was rewritten since). The results are the cache's; the diff
+    itself is unchanged and computes whatever is not there."""
+    drafts: dict[str, list[str]] = {}
+    for live_action in live.actions:
+        info = strip_trailer(live_action.code)[1]
+        if info is not None and info.secrets:
+            drafts.setdefault(live_action.name, []).append(info.secrets)
+    checks = []
+    for action in desired.actions:
+        values = desired_values(action) if action.name in drafts else None
+        if values:
+            checks += [(digest, values) for digest in drafts[action.name]]
+    prefetch(checks, key)

@@ -27,9 +27,12 @@ from reconciler.core.errors import GuardError, clip
 from reconciler.core.escaping import terminal
 from reconciler.core.livemodel import LiveAction, LiveState, Trigger
 from reconciler.core.model import DesiredState
+from reconciler.diff.secrets import prefetch_digests
 from reconciler.features.rootdir import DefaultRoot
 from reconciler.manifest import load_manifests
 from reconciler.manifest.deferred import settle
+from reconciler.manifest.loader import start_load
+from reconciler.manifest.staged import PendingLoad
 from reconciler.plan import Plan, PlanOptions, StepKind, make_plan
 from reconciler.plan.kinds import writes_after_deploys
 
@@ -48,6 +51,19 @@ def load_desired(
         node_check=node_check,
         skip_foreign=isinstance(root, DefaultRoot),
         defer_lints=True,
+    )
+
+
+def start_desired(root: str | Path, var_files: Sequence[str | Path] = ()) -> PendingLoad:
+    """`load_desired`, with `node --check` left running on its own thread: `plan_tenant` reads
+    the tenant meanwhile. Every other problem is raised here, before any request."""
+    return start_load(
+        root,
+        resolve=True,
+        var_files=var_files,
+        skip_foreign=isinstance(root, DefaultRoot),
+        defer_lints=True,
+        background=True,
     )
 
 
@@ -112,11 +128,17 @@ def live_catalogue(triggers: Sequence[Trigger]) -> Catalogue:
 
 def plan_tenant(
     session: TenantSession,
-    desired: DesiredState,
+    loading: DesiredState | PendingLoad,
     options: PlanOptions,
     var_files: Sequence[str | Path] = (),
 ) -> tuple[DesiredState, LiveState, Plan]:
-    live = read_tenant(session, desired)
+    """Read the tenant and plan. While the tenant is read and the live secret digests are
+    checked (on every core, ahead of the diff), a pending load's `node --check` still runs;
+    its verdict is joined before the lints are settled."""
+    early = loading.preview if isinstance(loading, PendingLoad) else loading
+    live = read_tenant(session, early)
+    prefetch_digests(early, live, options.digest_key)
+    desired = loading.result() if isinstance(loading, PendingLoad) else loading
     desired = revalidate(desired, live, var_files)
     warnings = settle(desired, live)  # raises for lints on content this plan would write
     plan = make_plan(desired, live, options=options)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -11,13 +10,7 @@ from typing import Any
 
 from reconciler.core.catalogue import Catalogue
 from reconciler.core.errors import ManifestError, Problem
-from reconciler.core.model import (
-    DesiredAction,
-    DesiredModule,
-    DesiredState,
-    Lint,
-)
-from reconciler.manifest import lint
+from reconciler.core.model import DesiredAction, DesiredModule, DesiredState
 from reconciler.manifest.actions import build_action, check_names
 from reconciler.manifest.actiontests import EVENT_SUFFIXES
 from reconciler.manifest.bindings import (
@@ -25,7 +18,7 @@ from reconciler.manifest.bindings import (
     build_trigger_bindings,
     check_binding_owners,
 )
-from reconciler.manifest.canonical import compute_digest
+from reconciler.manifest.canonical import compute_digest as compute_digest  # re-exported
 from reconciler.manifest.context import Context, Entry
 from reconciler.manifest.foreign import nothing_message, split_foreign
 from reconciler.manifest.interpolate import Variables, read_var_files
@@ -33,6 +26,7 @@ from reconciler.manifest.lint import CodeCheck
 from reconciler.manifest.modules import build_module, check_module_names, module_refs
 from reconciler.manifest.problems import KeyPath
 from reconciler.manifest.schema import validate_document
+from reconciler.manifest.staged import PendingLoad
 from reconciler.manifest.yamlload import Document, load_yaml, relative_posix
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
@@ -190,26 +184,6 @@ def _build_modules(
     return built, checks
 
 
-def _node_check(ctx: Context, checks: list[CodeCheck], module_files: set[str]) -> None:
-    """`node --check` on every code file when node is on PATH (a notice when it is not)."""
-    node = shutil.which("node")
-    if node is None:
-        ctx.notices.append(
-            f"node not found on PATH; skipped the syntax check (node --check) "
-            f"of {len(checks)} code file(s)"
-        )
-        return
-    for failed in lint.node_check(node, checks):
-        # a syntax error belongs to every action using the file; "could not run" to none; a
-        # module's is always an error (the deferred lints are settled against live actions)
-        owners = [c.action for c in checks if c.file == failed.file]
-        module = failed.file in module_files
-        if ctx.lints is None or module or not failed.message.startswith("node --check: "):
-            ctx.problems.append(failed)
-        else:
-            ctx.lints.extend(Lint(owner, "syntax", failed) for owner in owners)
-
-
 def load_manifests(
     root: str | Path,
     *,
@@ -239,26 +213,42 @@ def load_manifests(
     missing handler export, `node --check`) are not raised but returned in `DesiredState.lints`,
     for `reconciler.manifest.deferred.settle` to judge against the live tenant.
     """
+    return start_load(
+        root,
+        resolve=resolve,
+        env=env,
+        var_files=var_files,
+        catalogue=catalogue,
+        node_check=node_check,
+        notices=notices,
+        skip_foreign=skip_foreign,
+        defer_lints=defer_lints,
+    ).result()
+
+
+def start_load(
+    root: str | Path,
+    *,
+    resolve: bool = True,
+    env: Mapping[str, str] | None = None,
+    var_files: Sequence[str | Path] = (),
+    catalogue: Catalogue | None = None,
+    node_check: bool = True,
+    notices: list[str] | None = None,
+    skip_foreign: bool = False,
+    defer_lints: bool = False,
+    background: bool = False,
+) -> PendingLoad:
+    """`load_manifests` up to its last stage: every problem but the node check's is raised
+    here, before anything else runs. With `background`, `node --check` of clean manifests runs
+    on a thread until `result()` (reconciler.manifest.staged)."""
     root_dir, files = _manifest_files(Path(root), skip_foreign)
     ctx = Context(root_dir, catalogue or Catalogue(), None, lints=[] if defer_lints else None)
     if resolve:
         values, var_problems = read_var_files(var_files)
         ctx.problems.extend(var_problems)
         ctx.variables = Variables.build(os.environ if env is None else env, values)
-    state = _build(ctx, _read_files(ctx, files, root_dir), node_check)
-    if notices is not None:
-        notices.extend(ctx.notices)
-    if ctx.problems:  # every problem is reported; deferred lints too (nothing is settled)
-        raise ManifestError(
-            list(dict.fromkeys(ctx.problems + [x.problem for x in ctx.lints or ()]))
-        )
-    state = replace(state, root=str(root))
-    return replace(state, digest=compute_digest(state))
-
-
-def _build(ctx: Context, raw: _Entries, node_check: bool) -> DesiredState:
-    """The state from the schema-checked entries (with `node --check` on every code file when
-    asked); its problems go to `ctx` (the state is only meaningful when there are none)."""
+    raw = _read_files(ctx, files, root_dir)
     managed = check_names(ctx, raw.actions)
     declared = check_module_names(ctx, raw.modules)
     modules, module_checks = _build_modules(ctx, raw.modules, declared)
@@ -269,13 +259,18 @@ def _build(ctx: Context, raw: _Entries, node_check: bool) -> DesiredState:
         for e in check_binding_owners(ctx, raw.bindings)
         if (b := build_trigger_bindings(ctx, e, managed)) is not None
     ]
-    if node_check and (checks or module_checks):
-        _node_check(ctx, checks + module_checks, {c.file for c in module_checks})
-    return DesiredState(
-        root="",
-        actions=tuple(sorted(built, key=lambda a: a.name)),
-        bindings=tuple(sorted(triggers, key=lambda b: b.trigger)),
-        settings=settings_model,
-        lints=tuple(ctx.lints or ()),
+    pending = PendingLoad(
+        ctx,
+        str(root),
+        tuple(sorted(built, key=lambda a: a.name)),
+        tuple(sorted(triggers, key=lambda b: b.trigger)),
+        settings_model,
+        notices,
         modules=tuple(sorted(modules, key=lambda m: m.name)),
     )
+    if node_check and (checks or module_checks):
+        background = background and not ctx.problems
+        pending.check_code(checks + module_checks, background=background)
+    if ctx.problems:
+        pending.result()  # raises ManifestError with all of them
+    return pending
