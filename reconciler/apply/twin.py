@@ -11,7 +11,6 @@ is judged by reconciler.core.content, the trailer here.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from reconciler.core.content import content, of_action, same_content
 from reconciler.core.digests import key_from_env
@@ -20,7 +19,6 @@ from reconciler.core.livemodel import LiveAction
 from reconciler.core.model import SecretValue
 from reconciler.core.trailer import strip_trailer, verify
 
-Json = dict[str, Any]
 
 
 def matches_create(
