@@ -20,7 +20,6 @@ from reconciler.core.model import SecretValue
 from reconciler.core.trailer import strip_trailer, verify
 
 
-
 def matches_create(
     live: LiveAction, fields: ActionFields, secret_values: Mapping[str, SecretValue]
 ) -> bool:
