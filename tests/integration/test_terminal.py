@@ -164,6 +164,7 @@ def console(args: list[str], env: dict[str, str] | None = None) -> subprocess.Co
     )
 
 
+@pytest.mark.slow
 def test_version_and_shell_completion_work_as_documented() -> None:
     from reconciler import __version__
 
