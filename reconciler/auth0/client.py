@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from reconciler.auth0 import errormap
+from reconciler.auth0 import errormap, retry
 from reconciler.auth0.engine import RESEND, Engine
 from reconciler.auth0.learn import TenantPacer
 from reconciler.auth0.paging import PageGuard
@@ -78,7 +78,7 @@ class Auth0Client:
         deadline: float = DEADLINE,
         max_tries: int = 6,
         max_total_wait: float = 120.0,
-        backoff: tuple[float, float] = (0.5, 8.0),
+        backoff: tuple[float, float] | None = None,
         pool_size: int = 16,
         logger: logging.Logger | None = None,
         clock: Callable[[], float] = time.time,
@@ -89,7 +89,9 @@ class Auth0Client:
         from the tenant's `x-ratelimit-*` headers (learn.py); `rate_limit`/`burst` cap it (burst
         defaults to the rate). `deadline`: seconds for one whole exchange (connect, headers and
         body; a server dripping bytes fails then). `logger`: where the request lines go (default
-        `reconciler.http`; masked either way). `clock`/`sleep`/`jitter`: injectable for tests."""
+        `reconciler.http`; masked either way). `backoff`: (first, largest) retry wait, default
+        `retry.BACKOFF_S`. `clock`/`sleep`/`jitter`: injectable for tests."""
+        first, largest = backoff if backoff is not None else retry.BACKOFF_S
         endpoint = Endpoint.parse(base_url)
         cap = None
         if rate_limit is not None:
@@ -106,7 +108,7 @@ class Auth0Client:
             ),
             credentials,
             TenantPacer(cap, clock=clock, sleep=sleep),
-            RetryPolicy(max_tries, max_total_wait, backoff[0], backoff[1], jitter),
+            RetryPolicy(max_tries, max_total_wait, first, largest, jitter),
             clock=clock,
             sleep=sleep,
         )

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
 MAX_RATE_LIMIT_WAIT = 60.0
+#: (first, largest) backoff of a client built without `backoff`, read when it is built; the soak
+#: test shortens it (its faults are about what the tool survives, not how long it waits)
+BACKOFF_S = (0.5, 8.0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,13 +63,14 @@ def _parse_failure(stderr: str, check: CodeCheck) -> Problem:
 
 #: One node process compiles every file as a CommonJS module body (what `node --check` does for
 #: a .js file) and prints {path: stack} for the failures. One process instead of one per file:
-#: starting node costs ~60 ms of CPU, so 100 actions took ~6 s before a plan could begin.
+#: starting node costs ~60 ms of CPU, so 100 actions took ~6 s before a plan could begin. The
+#: source comes on stdin ({path: text}; null: node reads the file itself).
 _CHECK_SCRIPT = """
 const fs = require("fs"), vm = require("vm");
 const out = {};
-for (const file of JSON.parse(fs.readFileSync(0, "utf8"))) {
+for (const [file, text] of Object.entries(JSON.parse(fs.readFileSync(0, "utf8")))) {
   try {
-    vm.compileFunction(fs.readFileSync(file, "utf8"),
+    vm.compileFunction(text === null ? fs.readFileSync(file, "utf8") : text,
       ["exports", "require", "module", "__filename", "__dirname"], { filename: file });
   } catch (err) {
     out[file] = String((err && err.stack) || err);
@@ -78,30 +79,58 @@ for (const file of JSON.parse(fs.readFileSync(0, "utf8"))) {
 process.stdout.write(JSON.stringify(out));
 """
 
+#: (path, source) -> node's failure stack, or None when it compiled. The same file with the same
+#: source always gets the same verdict, so a process that loads the manifests again (apply after
+#: plan, the test suite, the soak) starts node only for files it has not seen as they are now.
+_VERDICTS: dict[tuple[str, str], str | None] = {}
+
+
+def _source(path: str) -> str | None:
+    try:
+        return Path(path).read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return None  # node reads it and reports why it cannot
+
+
+def _run_node(node: str, sources: dict[str, str | None]) -> dict[str, str] | str:
+    """node's {path: stack} for the failures, or why node could not give one."""
+    try:
+        result = subprocess.run(
+            [node, "-e", _CHECK_SCRIPT],
+            input=json.dumps(sources),
+            capture_output=True,
+            text=True,
+            timeout=NODE_TIMEOUT_S + 0.1 * len(sources),
+            check=False,
+        )
+        failures = json.loads(result.stdout) if result.returncode == 0 else None
+    except subprocess.TimeoutExpired:
+        return "node --check timed out"
+    except OSError as exc:
+        return f"node --check could not run: {exc.strerror}"
+    except ValueError:
+        failures = None
+    if not isinstance(failures, dict):
+        detail = result.stderr.strip().splitlines()[-1:] or ["no output"]
+        return f"node --check could not run: {detail[0]}"
+    return {str(k): str(v) for k, v in failures.items()}
+
 
 def node_check(node: str, checks: Sequence[CodeCheck]) -> list[Problem]:
     """Syntax-check every code file with one node process; one Problem per failing file."""
     unique = {str(c.path): c for c in checks}
     first = next(iter(unique.values()))
-    try:
-        result = subprocess.run(
-            [node, "-e", _CHECK_SCRIPT],
-            input=json.dumps(list(unique)),
-            capture_output=True,
-            text=True,
-            timeout=NODE_TIMEOUT_S + 0.1 * len(unique),
-            check=False,
-        )
-        failures = json.loads(result.stdout) if result.returncode == 0 else None
-    except subprocess.TimeoutExpired:
-        return [Problem(first.file, 1, 1, "", "node --check timed out")]
-    except OSError as exc:
-        return [Problem(first.file, 1, 1, "", f"node --check could not run: {exc.strerror}")]
-    except ValueError:
-        failures = None
-    if not isinstance(failures, dict):
-        detail = result.stderr.strip().splitlines()[-1:] or ["no output"]
-        return [Problem(first.file, 1, 1, "", f"node --check could not run: {detail[0]}")]
-    return [
-        _parse_failure(str(failures[path]), unique[path]) for path in failures if path in unique
-    ]
+    sources = {path: _source(path) for path in unique}
+    verdicts = {
+        p: _VERDICTS[p, t] for p, t in sources.items() if t is not None and (p, t) in _VERDICTS
+    }
+    unseen = {p: t for p, t in sources.items() if p not in verdicts}
+    if unseen:
+        failures = _run_node(node, unseen)
+        if isinstance(failures, str):
+            return [Problem(first.file, 1, 1, "", failures)]
+        for path, text in unseen.items():
+            verdicts[path] = failures.get(path)
+            if text is not None:
+                _VERDICTS[(path, text)] = verdicts[path]
+    return [_parse_failure(v, unique[p]) for p in unique if (v := verdicts[p]) is not None]

@@ -44,8 +44,14 @@ def assert_no_duplicates(api: Api) -> None:
     assert dupes == []
 
 
+#: The tenant's limit and the client's cap: equal, as a user who sets --rate-limit to the tenant's
+#: rate would. 10/s, not the free tier's 2/s: the same pacing against the same bucket (rate and
+#: burst equal on both sides) in a fifth of the time (~6 s instead of ~30 s, mostly waiting).
+LOW_RATE = 10
+
+
 @pytest.mark.slow
-@pytest.mark.emulator(rate_limit=2.0, burst=2, fault_rate=0.2, seed=11)
+@pytest.mark.emulator(rate_limit=float(LOW_RATE), burst=LOW_RATE, fault_rate=0.2, seed=11)
 def test_thirty_actions_converge_under_faults_and_a_low_rate_limit(
     cli: Cli, tmp_path: Path, emu: Emulator, api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -54,7 +60,7 @@ def test_thirty_actions_converge_under_faults_and_a_low_rate_limit(
     root = tmp_path / "many"
     write_manifests(root, 30, 10)
     for _attempt in range(4):
-        code, out, err = cli("apply", str(root), "--auto-approve", "--rate-limit", "2")
+        code, out, err = cli("apply", str(root), "--auto-approve", "--rate-limit", str(LOW_RATE))
         if code == 0:
             break
     assert code == 0, out + err

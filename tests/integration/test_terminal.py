@@ -164,6 +164,7 @@ def console(args: list[str], env: dict[str, str] | None = None) -> subprocess.Co
     )
 
 
+@pytest.mark.slow
 def test_version_and_shell_completion_work_as_documented() -> None:
     from reconciler import __version__
 
@@ -195,7 +196,9 @@ def test_help_lists_every_exit_code_including_130() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.emulator(latency_ms=3000)
+# every request takes 1 s: the Ctrl-C, sent within 50 ms of the first answer, lands while the
+# next request is in flight (3 s did the same and cost ~8 s more of waiting for the exit)
+@pytest.mark.emulator(latency_ms=1000)
 def test_ctrl_c_while_planning_exits_130_without_a_traceback(emu: Emulator, workdir: Path) -> None:
     env = {
         **os.environ,

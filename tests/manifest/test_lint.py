@@ -59,6 +59,25 @@ def test_node_check_syntax_error_names_file_line_and_column(tree: Write) -> None
 
 
 @needs_node
+def test_node_check_judges_a_file_again_once_its_source_changed(tree: Write) -> None:
+    """The verdicts node gave stay for files whose source is unchanged, never for a changed one."""
+    good = "exports.onExecutePostLogin = async (event, api) => {};\n"
+    root = tree(
+        {
+            "a.yaml": "actions:\n  - {name: edited, trigger: post-login, code: code/edited.js}\n",
+            "code/edited.js": good,
+        }
+    )
+    assert len(load_manifests(root, resolve=False, node_check=True).actions) == 1
+    (root / "code/edited.js").write_text("exports.onExecutePostLogin = async (event, api) => {\n")
+    assert problem_lines(root, node_check=True) == [
+        "code/edited.js:2:1: node --check: SyntaxError: Unexpected end of input (action edited)"
+    ]
+    (root / "code/edited.js").write_text(good)
+    assert len(load_manifests(root, resolve=False, node_check=True).actions) == 1
+
+
+@needs_node
 def test_node_check_passes_the_examples() -> None:
     examples = Path(__file__).resolve().parents[2] / "examples" / "actions"
     notices: list[str] = []

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -99,6 +100,7 @@ def mutated_documents(draw: st.DrawFn) -> tuple[str, str | bytes]:
     return name, yaml.safe_dump(data, sort_keys=False)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150,
     deadline=None,

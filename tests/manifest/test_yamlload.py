@@ -78,6 +78,7 @@ def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_nesting_deeper_than_the_parser_can_go_is_refused(tmp_path: Path) -> None:
     assert _load(tmp_path, "[" * 5000 + "]" * 5000) == (
         None,

@@ -10,6 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 SIZES = REPO / "bench" / "sizes.py"
 
@@ -57,6 +59,7 @@ def test_the_size_check_fails_on_a_long_function_and_a_long_module(tmp_path: Pat
     )
 
 
+@pytest.mark.slow
 def test_plain_pytest_collects_from_the_repository_root() -> None:
     """What the `pytest` console script runs, with the cwd kept off sys.path (-P), as it is for
     the script: the repository root must come from pyproject's pythonpath."""

@@ -227,6 +227,7 @@ def tls_emu() -> Iterator[Emulator]:
 DISABLE_TLS = {"REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE": "", "PYTHONHTTPSVERIFY": "0"}
 
 
+@pytest.mark.slow
 def test_tls_verification_cannot_be_turned_off_by_the_environment(
     tls_emu: Emulator, root: Path, tmp_path: Path, creds: dict[str, str]
 ) -> None:
