@@ -8,8 +8,6 @@ huge file fails fast with one clear Problem instead of eating memory.
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +16,11 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.core.errors import Problem
+from reconciler.manifest.filetext import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported
+from reconciler.manifest.filetext import decode, read_bytes
+from reconciler.manifest.filetext import relative_posix as relative_posix  # re-exported
 from reconciler.manifest.problems import START, KeyPath, Mark, format_key_path, problem
 
-MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 50_000
 MAX_DEPTH = 50
 
@@ -193,33 +193,6 @@ class _Builder:
         return None
 
 
-def _read_bytes(path: Path, file: str) -> tuple[bytes | None, Problem | None]:
-    too_big = f"file is larger than {MAX_FILE_BYTES} bytes (1 MB), the limit for a manifest"
-    try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
-            return None, problem(file, START, (), "not a regular file")
-        if st.st_size > MAX_FILE_BYTES:
-            return None, problem(file, START, (), too_big)
-        with path.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        return None, problem(file, START, (), f"cannot read file: {exc.strerror or exc}")
-    if len(data) > MAX_FILE_BYTES:
-        return None, problem(file, START, (), too_big)
-    return data, None
-
-
-def _decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        return None, problem(file, Mark(line, column), (), "file is not valid UTF-8")
-
-
 def _position(text: str, index: int) -> Mark:
     before = text[:index]
     return Mark(before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
@@ -227,10 +200,10 @@ def _position(text: str, index: int) -> Mark:
 
 def load_yaml(path: Path, file: str) -> tuple[Document | None, list[Problem]]:
     """Read and parse one manifest file. A None document means it could not be parsed at all."""
-    data, err = _read_bytes(path, file)
+    data, err = read_bytes(path, file)
     if err is not None or data is None:
         return None, [err] if err else []
-    text, err = _decode(data, file)
+    text, err = decode(data, file)
     if err is not None or text is None:
         return None, [err] if err else []
     if FAST:
@@ -239,6 +212,11 @@ def load_yaml(path: Path, file: str) -> tuple[Document | None, list[Problem]]:
             if not _parse(text, fast, FastLoader):
                 fast.data = {} if fast.data is None else fast.data
                 return fast, []
+        except yaml.MarkedYAMLError as exc:  # libyaml's own depth cap: PyYAML would recurse
+            if "maximum nesting depth" in str(exc.problem):  # for a second, to the same verdict
+                return None, [
+                    problem(file, START, (), f"nesting is deeper than {MAX_DEPTH} levels")
+                ]
         except (_Limit, yaml.YAMLError, RecursionError):
             pass  # read again below, for the problem in PyYAML's words
     doc = Document(file=file, path=path, data=None)
@@ -294,7 +272,3 @@ def _parse(
         return loader.problems
     finally:
         loader.dispose()
-
-
-def relative_posix(path: Path, root: Path) -> str:
-    return Path(os.path.relpath(path, root)).as_posix()
