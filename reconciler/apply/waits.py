@@ -5,9 +5,6 @@ check about it; the round interval grows from a quarter of a build to a whole on
 deadline bounds the whole wait. Every wait of the applier derives from `EXPECTED_BUILD_S`, the
 time an Auth0 build takes (about 1 s, reference §4.1): polling sooner only spends requests
 against the rate limit. The test suite sets it to its emulators' build time (tests/conftest.py).
-
-`poll`, `check_build`, `check_deployed` and `build_errors` take raw action dicts: they are used
-by apply/executor.py until it reads typed actions, and judge through the typed checks.
 """
 
 from __future__ import annotations
@@ -33,9 +30,10 @@ def interval(rounds: int) -> float:
 
 
 def _shown(value: object) -> str:
-    """Tenant text in a message: printable characters only, at most 80 of them."""
-    text = "".join(c if c.isprintable() else "?" for c in str(value))
-    return text if len(text) <= 80 else text[:77] + "..."
+    """Tenant text in a message: printable characters only, at most 80 of them. Not
+    `core.escaping.terminal`: a build error shows "?" for what is not printable, and the step
+    line escapes the message again on its way out."""
+    return clip("".join(c if c.isprintable() else "?" for c in str(value)), 80)
 
 
 def why_failed(

@@ -242,7 +242,7 @@ def diff_desired(
     update_fields = tuple(f for f, on in wanted.items() if on)
 
     version = live.deployed_version
-    deployed_equal, v_code, v_info = deployed_matches(desired, version, d.want, digests)
+    deployed_equal, v_code, v_info = deployed_matches(desired, version, digests)
     deploy = desired.deploy and (not deployed_equal or "supported_triggers" in update_fields)
     reasons = _draft_reasons(desired, d, needs_secrets, update_fields, refresh, scheme)
     if deploy:
@@ -258,7 +258,7 @@ def diff_desired(
         update_fields=update_fields,
         deploy=deploy,
         diff=diff,
-        drift=drift(live, d.code, info, version, v_code, v_info, desired, d.want),
+        drift=drift(live, d.code, info, version, v_code, v_info, desired),
         reasons=tuple(reasons),
         reuse_digest=reuse,
         secrets_unresolved=values is None and bool(desired.secrets),

@@ -1,8 +1,10 @@
-"""The deployed version of a managed action next to its manifest: is it equal, and what was
-edited outside reconciler (drift categories)."""
+"""The deployed version of a managed action next to its manifest: is it equal (judged by
+reconciler.core.content, without the trailer), and what was edited outside reconciler (drift
+categories)."""
 
 from __future__ import annotations
 
+from reconciler.core.content import of_desired, of_version, same_content
 from reconciler.core.livemodel import LiveAction, LiveVersion
 from reconciler.core.model import DesiredAction
 from reconciler.core.trailer import (
@@ -12,7 +14,6 @@ from reconciler.core.trailer import (
     normalise_code,
     strip_trailer,
 )
-from reconciler.diff.fields import Shape, shape
 from reconciler.diff.secrets import Digests, not_compared
 from reconciler.diff.types import (
     DASHBOARD_EDIT_DEPLOYED,
@@ -23,17 +24,23 @@ from reconciler.diff.types import (
 )
 
 
+def same_as_manifest(desired: DesiredAction, version: LiveVersion) -> bool:
+    """The version holds the manifest's code (trailer aside), runtime, dependencies and secret
+    names. A version carries no trigger: the trigger is judged on the draft (a changed trigger
+    updates and deploys anyway)."""
+    trigger = (desired.trigger, desired.trigger_version)
+    return same_content(of_version(version, trigger, trailer=False), of_desired(desired))
+
+
 def deployed_matches(
     desired: DesiredAction,
     version: LiveVersion | None,
-    want: Shape,
     digests: Digests,
 ) -> tuple[bool, str, TrailerInfo | None]:
     if version is None:
         return False, "", None
     v_code, v_info = strip_trailer(version.code)
-    v_shape = shape(want.trigger, version.runtime, version.dependencies, version.secret_names)
-    equal = normalise_code(v_code) == normalise_code(desired.code) and v_shape == want
+    equal = same_as_manifest(desired, version)
     if equal and desired.secrets and digests.values is not None:
         names = tuple(sorted(digests.values))
         equal = (
@@ -52,23 +59,25 @@ def drift(
     v_code: str,
     v_info: TrailerInfo | None,
     desired: DesiredAction,
-    want: Shape,
 ) -> tuple[Drift, ...]:
     if info is None:
         return ()
     out: list[Drift] = []
     norm = normalise_code
-    if version is not None and v_info is not None and v_info.code_hash:
-        v_shape = shape(want.trigger, version.runtime, version.dependencies, version.secret_names)
-        v_differs = norm(v_code) != norm(desired.code) or v_shape != want
-        if v_differs and v_info.code_hash != code_hash(v_code):
-            out.append(
-                Drift(
-                    DASHBOARD_EDIT_DEPLOYED,
-                    f"deployed version {version.number} was edited outside reconciler "
-                    "and differs from the manifest",
-                )
+    if (
+        version is not None
+        and v_info is not None
+        and v_info.code_hash
+        and not same_as_manifest(desired, version)
+        and v_info.code_hash != code_hash(v_code)
+    ):
+        out.append(
+            Drift(
+                DASHBOARD_EDIT_DEPLOYED,
+                f"deployed version {version.number} was edited outside reconciler "
+                "and differs from the manifest",
             )
+        )
     draft_edited = bool(info.code_hash) and info.code_hash != code_hash(code)
     if draft_edited and norm(code) != norm(desired.code):
         same_as_deployed = (

@@ -69,3 +69,10 @@ def test_build_checks_read_typed_actions() -> None:
         True,
         "built and deployed as version 1",
     )
+
+
+def test_build_error_text_shows_unprintables_as_question_marks_and_is_clipped() -> None:
+    hostile = BuildError("e1", "npm \x1b[31mERR\u202e\n" + "x" * 100)
+    message = waits.why_failed((hostile,), "node22", (), None)
+    assert message == "npm ?[31mERR??" + "x" * 63 + "..."
+    assert len(message) == 80
