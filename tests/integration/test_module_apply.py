@@ -178,3 +178,26 @@ def test_module_used_by_an_unmanaged_action_is_not_deleted(
     code, out, _ = cli("plan", str(mroot), "--allow-delete")
     assert code == 3, out
     assert "module.claims-helpers: still used by dashboard-made" in out
+
+
+def test_saved_plan_with_module_steps_applies_and_goes_stale(
+    cli: Cli, mroot: Path, emu: Emulator, api: Api
+) -> None:
+    code, _, err = cli("plan", str(mroot), "--out", "plan.json")
+    assert code == 0, err
+    saved = Path("plan.json").read_text()
+    assert '"kind": "create_module"' in saved or '"kind":"create_module"' in saved
+    assert "https://example.test/claims" not in saved  # secrets by reference only
+    code, out, err = cli("apply", "--plan", "plan.json")
+    assert code == 0, out + err
+    assert _modules(api)["claims-helpers"]["latest_version_number"] == 1
+
+    js = mroot / "modules" / "claims-helpers.js"
+    js.write_text(js.read_text() + "// v2\n")
+    code, _, err = cli("plan", str(mroot), "--out", "plan.json")
+    assert code == 0, err
+    module = _modules(api)["claims-helpers"]
+    api.call("PATCH", f"/actions/modules/{module['id']}", json={"code": "// dashboard\n"})
+    code, out, err = cli("apply", "--plan", "plan.json")
+    assert code != 0
+    assert "module.claims-helpers: the module was updated since the plan" in out + err
