@@ -59,7 +59,7 @@ def _states(
     return desired, replace(live_state([current]), modules=(_live_module(_module()),))
 
 
-def _plan(code: str, version: Version = "latest") -> Plan:
+def _plan(code: str, version: int | Literal["latest"] = "latest") -> Plan:
     desired, current = _states(code, version)
     return make_plan(desired, current, options=OPTIONS)
 
