@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reconciler.core.content import Content, content
-from reconciler.core.errors import StepFailed
+from reconciler.core.errors import ReconcilerError, StepFailed
 from reconciler.core.fields import ActionFields
 from reconciler.core.model import Dependency, SecretValue
 
@@ -46,7 +46,12 @@ def action_body(
             secrets.append({"name": ref.name, "value": value.reveal()})
         body["secrets"] = secrets
     if fields.modules is not None:
-        ids = module_versions or {}
+        if module_versions is None:  # a ModulePin names a version; the wire wants its ids
+            raise ReconcilerError(
+                "writing an action's modules is not supported without their resolved "
+                "(module id, version id) pairs"
+            )
+        ids = module_versions
         missing = [p.name for p in fields.modules if p.name not in ids]
         if missing:
             raise StepFailed(f"module {missing[0]}: its version id was not resolved")

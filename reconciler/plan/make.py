@@ -2,11 +2,14 @@
 
 `make_plan` turns the diff into one change record per resource and ordered steps:
 
-1. ``create`` / ``update`` actions (a create with ``deploy: true`` deploys in the same call)
+0. ``create_module`` / ``update_module`` (drafts), then ``publish_module`` (plan/modules.py)
+1. ``create`` / ``update`` actions (a create with ``deploy: true`` deploys in the same call;
+   module pins: "latest" is the version this plan publishes)
 2. ``wait_build``: one step for every created or updated action
 3. ``deploy`` per action
 4. ``rebind`` per trigger (the whole ordered list)
 5. ``delete`` managed actions that left the manifests (only with allow_delete / settings.prune)
+6. ``delete_module`` orphan modules no remaining action uses (same prune rules and protect)
 
 Guards (a protected delete, more deletes than max_deletes, a binding that cannot be written)
 go to `Plan.blocked`; the CLI exits 3 for a blocked plan and the applier refuses one.
