@@ -201,3 +201,51 @@ def test_saved_plan_with_module_steps_applies_and_goes_stale(
     code, out, err = cli("apply", "--plan", "plan.json")
     assert code != 0
     assert "module.claims-helpers: the module was updated since the plan" in out + err
+
+
+def test_a_changed_module_secret_value_is_written_and_published(
+    cli: Cli, mroot: Path, emu: Emulator, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _apply(cli, mroot)
+    monkeypatch.setenv("CLAIMS_NAMESPACE", "https://example.test/other")
+    code, out, _ = cli("plan", str(mroot), "--detailed-exitcode")
+    assert code == 2, out
+    assert "~ module.claims-helpers (update, publish)" in out
+    assert "CLAIMS_NAMESPACE" in out
+    assert "https://example.test/other" not in out
+    _apply(cli, mroot)
+    assert _modules(api)["claims-helpers"]["latest_version_number"] == 2
+    assert _pins(api)["enrich-token"] == [("claims-helpers", 2)]  # "latest" follows
+    assert _pins(api)["block-unverified"] == [("claims-helpers", 1)]  # pinned to 1
+    _no_changes(cli, mroot, emu)
+
+
+def test_a_dashboard_module_of_the_same_name_is_adopted_and_republished(
+    cli: Cli, mroot: Path, emu: Emulator, api: Api
+) -> None:
+    code = (mroot / "modules" / "claims-helpers.js").read_text()
+    emu.seed_modules([{"name": "claims-helpers", "code": code, "published": 1}])
+    code_, out, _ = cli("plan", str(mroot), "--detailed-exitcode")
+    assert code_ == 2, out
+    assert "= module.claims-helpers (adopt, update, publish)" in out
+    assert "in the tenant without the ownership trailer: adopting it" in out
+    _apply(cli, mroot)
+    module = _modules(api)["claims-helpers"]
+    assert "// managed-by: reconciler" in module["code"]
+    assert module["latest_version_number"] == 2
+    assert _pins(api) == {
+        "block-unverified": [("claims-helpers", 1)],
+        "enrich-token": [("claims-helpers", 2)],
+    }
+    _no_changes(cli, mroot, emu)
+
+
+def test_an_unmanaged_module_is_listed_and_never_touched(
+    cli: Cli, mroot: Path, emu: Emulator, api: Api
+) -> None:
+    emu.seed_modules([{"name": "someone-elses", "code": "module.exports = {};\n"}])
+    code, out, _ = cli("plan", str(mroot))
+    assert code == 0, out
+    assert "someone-elses: not in the manifests and has no ownership trailer" in out
+    _apply(cli, mroot, "--allow-delete")
+    assert "someone-elses" in _modules(api)
