@@ -249,3 +249,15 @@ def test_an_unmanaged_module_is_listed_and_never_touched(
     assert "someone-elses: not in the manifests and has no ownership trailer" in out
     _apply(cli, mroot, "--allow-delete")
     assert "someone-elses" in _modules(api)
+
+
+def test_modules_are_read_only_when_something_uses_them(
+    cli: Cli, root: Path, mroot: Path, emu: Emulator
+) -> None:
+    code, out, err = cli("plan", str(root))  # the examples: no module anywhere
+    assert code == 0, out + err
+    assert not [r for r in emu.request_log if r.path.startswith(MODULES)]
+    emu.clear_log()
+    code, out, err = cli("plan", str(mroot))
+    assert code == 0, out + err
+    assert [r for r in emu.request_log if r.path.startswith(MODULES)]
