@@ -50,9 +50,6 @@ class ModulePlan:
     publishing: dict[str, str] = field(default_factory=dict)
     orphans: list[ModuleDiff] = field(default_factory=list)
 
-    def live_module(self, name: str) -> LiveModule | None:
-        return next((m for m in self.live.modules if m.name == name), None)
-
 
 def _digest(md: ModuleDiff, options: PlanOptions) -> str:
     if md.reuse_digest is not None:
@@ -84,6 +81,7 @@ def _changed(mp: ModulePlan, md: ModuleDiff, options: PlanOptions) -> None:
     assert module is not None
     live = md.live
     words: list[str] = ["create"] if live is None else (["adopt"] if md.trailer is None else [])
+    mp.after.setdefault(md.name, 0)  # created here: it exists, unpublished unless published below
     write = ""
     if md.update_fields:
         fields = _fields(module, _digest(md, options), md.update_fields)

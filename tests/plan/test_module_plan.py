@@ -124,3 +124,29 @@ def test_a_pin_to_a_version_that_does_not_exist_blocks_the_plan() -> None:
     assert _plan(HELPERS, 5).blocked == (
         "action.enrich: module helpers has no version 5 (the newest is 1 after this plan)",
     )
+
+
+def test_latest_of_a_module_created_unpublished_blocks() -> None:
+    desired, current = _states(HELPERS)
+    unpublished = replace(desired.modules[0], publish=False)
+    plan = make_plan(
+        replace(desired, modules=(unpublished,)), replace(current, modules=()), options=OPTIONS
+    )
+    assert [s.id for s in plan.steps][:1] == ["create_module:helpers"]
+    assert plan.blocked == (
+        "action.enrich: module helpers has no published version (set publish: true)",
+    )
+
+
+def test_an_orphan_module_used_by_an_action_staying_on_it_is_blocked() -> None:
+    desired, current = _states(HELPERS)
+    plan = make_plan(replace(desired, modules=()), current, options=OPTIONS)
+    assert "action.enrich: module helpers is not in the tenant" not in " ".join(plan.blocked)
+    orphan = replace(desired, modules=(), settings=replace(desired.settings, prune=True))
+    plan = make_plan(orphan, current, options=OPTIONS)
+    deletes = [s.id for s in plan.steps if s.kind.value == "delete_module"]
+    assert deletes == ["delete_module:helpers"]
+    assert plan.blocked == (
+        "module.helpers: still used by enrich, which this plan does not move off it; the tenant "
+        "refuses to delete a module in use",
+    )
