@@ -16,15 +16,20 @@ from reconciler.core.digests import key_from_env
 from reconciler.core.fields import ACTION_FIELD_NAMES
 from reconciler.core.model import DesiredState
 from reconciler.core.trailer import strip_trailer, verify
+from reconciler.diff.modules import module_values
 from reconciler.diff.secrets import desired_values
 from reconciler.plan import Plan
 from reconciler.plan.kinds import (
     CreateAction,
+    CreateModule,
     DeleteAction,
+    DeleteModule,
     DeployAction,
+    PublishModule,
     Rebind,
     Step,
     UpdateAction,
+    UpdateModule,
     WaitBuild,
 )
 
@@ -68,6 +73,15 @@ def _members(step: Step) -> dict[str, object]:
         out["deploy"] = step.deploy
     if isinstance(step, Rebind):
         out.update(trigger=step.trigger, bindings=step.bindings)
+    if isinstance(step, CreateModule | UpdateModule | PublishModule | DeleteModule):
+        out["name"] = step.name
+    if isinstance(step, UpdateModule | PublishModule | DeleteModule):
+        out["module_id"] = step.module_id
+    if isinstance(step, CreateModule | UpdateModule):
+        out.update(code=step.fields.code, dependencies=step.fields.dependencies)
+        out["secrets"] = step.fields.secrets
+    if isinstance(step, PublishModule):
+        out["version"] = step.version
     return {k: v for k, v in out.items() if v is not None}
 
 
@@ -109,11 +123,15 @@ def _code_difference(mine: object, theirs: object) -> str | None:
 
 
 def _secret_difference(step: Step, desired: DesiredState) -> str | None:
-    if not isinstance(step, CreateAction | UpdateAction):
+    if isinstance(step, CreateModule | UpdateModule):
+        module = desired.module(step.name)
+        values = module_values(module) if module is not None else None
+    elif isinstance(step, CreateAction | UpdateAction):
+        action = desired.action(step.name)
+        values = desired_values(action) if action is not None else None
+    else:
         return "code differs"
-    action = desired.action(step.name)
     _, info = strip_trailer(step.fields.code or "")
-    values = desired_values(action) if action is not None else None
     if info is None or values is None or not verify(info.secrets, values, key_from_env()):
         return "the secret digest in its code does not match the secret values at hand"
     return None

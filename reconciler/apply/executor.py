@@ -17,6 +17,7 @@ from typing import TypeVar
 from reconciler.apply import waits
 from reconciler.apply.bodies import action_names, rebind_entries, secret_values
 from reconciler.apply.journal import Journal
+from reconciler.apply.modules import ModuleSteps
 from reconciler.apply.results import FAILED, OK, SKIPPED, StepResult
 from reconciler.apply.twin import matches_create
 from reconciler.auth0.protocol import DeployedVersion, TenantAPI
@@ -27,11 +28,15 @@ from reconciler.core.model import DesiredState
 from reconciler.plan import Plan
 from reconciler.plan.kinds import (
     CreateAction,
+    CreateModule,
     DeleteAction,
+    DeleteModule,
     DeployAction,
+    PublishModule,
     Rebind,
     Step,
     UpdateAction,
+    UpdateModule,
     WaitBuild,
 )
 
@@ -73,6 +78,7 @@ class Applier:
         for step in plan.steps:
             if isinstance(step, UpdateAction | DeployAction | DeleteAction):
                 self.ids[step.name] = step.action_id
+        self.modules = ModuleSteps(api, desired, plan.steps)
 
     # ------------------------------------------------------------------ driver
 
@@ -96,6 +102,8 @@ class Applier:
             return self._rebind(step)
         if isinstance(step, DeleteAction):
             return self._delete(step)
+        if isinstance(step, CreateModule | UpdateModule | PublishModule | DeleteModule):
+            return self.modules.write(step)
         raise StepFailed(f"{step.kind.value} steps are not applied by this version")
 
     def _parallel(self, steps: list[Step]) -> None:
@@ -160,9 +168,10 @@ class Applier:
     def _create(self, step: CreateAction) -> str:
         name = step.name
         values = secret_values(self.desired, name, step.fields.secrets)
+        pins = self._pins(step)
         verb = "created"
         try:
-            action_id = self.api.create_action(name, step.fields, values, step.deploy)
+            action_id = self.api.create_action(name, step.fields, values, step.deploy, **pins)
         except ApiError as exc:  # 409: a concurrent apply may have created the very same action
             if exc.kind is not ErrorKind.ALREADY_EXISTS:
                 raise
@@ -179,10 +188,15 @@ class Applier:
 
     def _update(self, step: UpdateAction) -> str:
         values = secret_values(self.desired, step.name, step.fields.secrets)
-        self.api.update_action_fields(step.action_id, step.fields, values)
+        self.api.update_action_fields(step.action_id, step.fields, values, **self._pins(step))
         with self._lock:
             self.last_write = time.monotonic()
         return "updated (" + ", ".join(sorted(step.fields.sent)) + ")"
+
+    def _pins(self, step: CreateAction | UpdateAction) -> dict[str, dict[str, tuple[str, str]]]:
+        """The `module_versions` argument of a write that sends modules (none: no argument)."""
+        pins = step.fields.modules
+        return {} if pins is None else {"module_versions": self.modules.resolve(pins)}
 
     def _wait_build(self, step: WaitBuild) -> str:
         names = [n for n in step.actions if n not in self.failed_actions]

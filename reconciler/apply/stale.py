@@ -13,7 +13,7 @@ from reconciler.core.livemodel import LiveState
 from reconciler.core.model import DesiredState
 from reconciler.core.trailer import strip_trailer, verify
 from reconciler.plan import ActionPrecondition, BindingsPrecondition, Plan, bindings_digest
-from reconciler.plan.kinds import CreateAction, UpdateAction
+from reconciler.plan.kinds import CreateAction, CreateModule, UpdateAction, UpdateModule
 
 
 def stale_resources(plan: Plan, live: LiveState) -> list[str]:
@@ -24,6 +24,8 @@ def stale_resources(plan: Plan, live: LiveState) -> list[str]:
         pre = change.preconditions
         if change.kind == "action" and isinstance(pre, ActionPrecondition):
             problems.extend(_action(change.address, change.name, pre, live))
+        elif change.kind == "module" and isinstance(pre, ActionPrecondition):
+            problems.extend(_module(change.address, change.name, pre, live))
         elif change.kind == "bindings":
             current = live.bindings_for(change.name)
             digest = bindings_digest(current.entries if current else ())
@@ -49,19 +51,51 @@ def _action(address: str, name: str, pre: ActionPrecondition, live: LiveState) -
     return []
 
 
+def _module(address: str, name: str, pre: ActionPrecondition, live: LiveState) -> list[str]:
+    """A module's precondition: its id and updated_at (a create: the name is still free)."""
+    if pre.id is None:
+        if any(m.name == name for m in live.modules):
+            return [f"{address}: a module with this name was created since the plan"]
+        return []
+    found = [m for m in live.modules if m.id == pre.id]
+    if not found:
+        return [f"{address}: the module was deleted since the plan"]
+    if found[0].updated_at != pre.updated_at:
+        return [f"{address}: the module was updated since the plan"]
+    return []
+
+
+def _values(
+    desired: DesiredState, step: CreateAction | UpdateAction | CreateModule | UpdateModule
+) -> tuple[str, dict[str, str]] | None:
+    """(address, secret values) of the resource a create or update writes; None if gone."""
+    if isinstance(step, CreateAction | UpdateAction):
+        action = desired.action(step.name)
+        secrets = action.secrets if action is not None else None
+        kind = "action"
+    else:
+        module = desired.module(step.name)
+        secrets = module.secrets if module is not None else None
+        kind = "module"
+    if secrets is None:
+        return None
+    values = {s.name: s.value.reveal() for s in secrets if s.value is not None}
+    return f"{kind}.{step.name}", values
+
+
 def secret_mismatches(plan: Plan, desired: DesiredState) -> list[str]:
     """Secret values now resolved must be the ones the plan's digests were made from."""
     problems: list[str] = []
     for step in plan.steps:
-        if not isinstance(step, CreateAction | UpdateAction) or step.fields.code is None:
+        if not isinstance(step, CreateAction | UpdateAction | CreateModule | UpdateModule):
+            continue
+        if step.fields.code is None:
             continue
         _, info = strip_trailer(step.fields.code)
-        action = desired.action(step.name)
-        if info is None or action is None or not info.secrets:
+        found = _values(desired, step)
+        if info is None or found is None or not info.secrets:
             continue
-        values = {s.name: s.value.reveal() for s in action.secrets if s.value is not None}
+        address, values = found
         if not verify(info.secrets, values, key_from_env()):
-            problems.append(
-                f"action.{action.name}: secret values differ from the ones the plan was made with"
-            )
+            problems.append(f"{address}: secret values differ from the ones the plan was made with")
     return problems

@@ -12,8 +12,10 @@ from typing import Any
 
 from reconciler.auth0 import errormap, live, wire
 from reconciler.auth0.client import Auth0Client
+from reconciler.auth0.modules import MODULES, ModulesApi
 from reconciler.auth0.protocol import DeployedVersion, TestRun
-from reconciler.core.fields import ActionFields
+from reconciler.core.errors import StepFailed
+from reconciler.core.fields import ActionFields, ModuleFields
 from reconciler.core.livemodel import (
     LiveAction,
     LiveState,
@@ -81,17 +83,24 @@ class ActionsAPI:
         fields: ActionFields,
         secret_values: Mapping[str, SecretValue],
         deploy: bool,
+        module_versions: Mapping[str, tuple[str, str]] | None = None,
     ) -> str:
-        created = self.client.create_action(wire.create_body(name, fields, secret_values, deploy))
+        body = wire.create_body(name, fields, secret_values, deploy, module_versions)
+        created = self.client.create_action(body)
         action_id = created.get("id")
         if not isinstance(action_id, str) or not action_id:
             raise errormap.malformed("POST", ACTIONS, 201, "the created action has no id")
         return action_id
 
     def update_action_fields(
-        self, action_id: str, fields: ActionFields, secret_values: Mapping[str, SecretValue]
+        self,
+        action_id: str,
+        fields: ActionFields,
+        secret_values: Mapping[str, SecretValue],
+        module_versions: Mapping[str, tuple[str, str]] | None = None,
     ) -> None:
-        self.client.update_action(action_id, wire.action_body(fields, secret_values))
+        body = wire.action_body(fields, secret_values, module_versions)
+        self.client.update_action(action_id, body)
 
     def deploy_action(self, action_id: str) -> DeployedVersion:
         return deployed_version(self.client.deploy_action(action_id))
@@ -111,3 +120,34 @@ class ActionsAPI:
 
     def test_action(self, action_id: str, payload: Mapping[str, Any]) -> TestRun:
         return as_test_run(self.client.test_action(action_id, dict(payload)))
+
+    # ---------------------------------------------------------------- modules
+
+    def create_module(
+        self, name: str, fields: ModuleFields, secret_values: Mapping[str, SecretValue]
+    ) -> str:
+        created = ModulesApi(self.client).create_module(name, fields, secret_values)
+        module_id = created.get("id")
+        if not isinstance(module_id, str) or not module_id:
+            raise errormap.malformed("POST", MODULES, 201, "the created module has no id")
+        return module_id
+
+    def update_module(
+        self, module_id: str, fields: ModuleFields, secret_values: Mapping[str, SecretValue]
+    ) -> None:
+        ModulesApi(self.client).update_module(module_id, fields, secret_values)
+
+    def publish_module(self, module_id: str) -> DeployedVersion:
+        raw = ModulesApi(self.client).publish_module(module_id)
+        return deployed_version({"id": raw.get("id"), "number": raw.get("version_number")})
+
+    def delete_module(self, module_id: str) -> None:
+        ModulesApi(self.client).delete_module(module_id)
+
+    def module_version(self, name: str, number: int) -> tuple[str, str]:
+        api = ModulesApi(self.client)
+        found = [m for m in api.list_modules() if m.get("name") == name]
+        if len(found) != 1 or not isinstance(found[0].get("id"), str):
+            raise StepFailed(f"module {name} is not in the tenant (or not once)")
+        module_id = str(found[0]["id"])
+        return module_id, api.version_id(module_id, number)

@@ -36,6 +36,7 @@ _BY_STATUS = {
     403: ErrorKind.FORBIDDEN,
     404: ErrorKind.NOT_FOUND,
     409: ErrorKind.CONFLICT,
+    412: ErrorKind.IN_USE,
     429: ErrorKind.RATE_LIMITED,
 }
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from reconciler.core.fields import ActionFields
+from reconciler.core.fields import ActionFields, ModuleFields
 from reconciler.core.livemodel import (
     LiveAction,
     LiveState,
@@ -62,11 +62,17 @@ class TenantAPI(Protocol):
         fields: ActionFields,
         secret_values: Mapping[str, SecretValue],
         deploy: bool,
+        module_versions: Mapping[str, tuple[str, str]] | None = None,
     ) -> str:
-        """Create the action (deployed once built when `deploy`); returns its id."""
+        """Create the action (deployed once built when `deploy`); returns its id.
+        `module_versions`: module name -> (module id, version id) of each of `fields.modules`."""
 
     def update_action_fields(
-        self, action_id: str, fields: ActionFields, secret_values: Mapping[str, SecretValue]
+        self,
+        action_id: str,
+        fields: ActionFields,
+        secret_values: Mapping[str, SecretValue],
+        module_versions: Mapping[str, tuple[str, str]] | None = None,
     ) -> None:
         """Write the members of `fields` that are sent to the draft."""
 
@@ -87,3 +93,22 @@ class TenantAPI(Protocol):
 
     def test_action(self, action_id: str, payload: Mapping[str, Any]) -> TestRun:
         """Run the draft with an event payload."""
+
+    def create_module(
+        self, name: str, fields: ModuleFields, secret_values: Mapping[str, SecretValue]
+    ) -> str:
+        """Create an Actions Module (its draft); returns its id."""
+
+    def update_module(
+        self, module_id: str, fields: ModuleFields, secret_values: Mapping[str, SecretValue]
+    ) -> None:
+        """Write the members of `fields` that are sent to the module's draft."""
+
+    def publish_module(self, module_id: str) -> DeployedVersion:
+        """Publish the module's draft as its next version (id and number)."""
+
+    def delete_module(self, module_id: str) -> None:
+        """Delete the module (ErrorKind.IN_USE while an action uses it)."""
+
+    def module_version(self, name: str, number: int) -> tuple[str, str]:
+        """(module id, version id) of the published version `number` of module `name`."""

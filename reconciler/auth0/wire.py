@@ -18,9 +18,14 @@ from reconciler.core.model import Dependency, SecretValue
 Json = dict[str, Any]
 
 
-def action_body(fields: ActionFields, secret_values: Mapping[str, SecretValue]) -> Json:
+def action_body(
+    fields: ActionFields,
+    secret_values: Mapping[str, SecretValue],
+    module_versions: Mapping[str, tuple[str, str]] | None = None,
+) -> Json:
     """The body of a create or update: the members of `fields` that are sent, in payload order;
-    each secret reference gets its value from `secret_values` (by secret name)."""
+    each secret reference gets its value from `secret_values` (by secret name), each module pin
+    its (module id, version id) from `module_versions` (by module name), resolved at apply time."""
     body: Json = {}
     if fields.supported_triggers is not None:
         body["supported_triggers"] = [
@@ -41,16 +46,31 @@ def action_body(fields: ActionFields, secret_values: Mapping[str, SecretValue]) 
             secrets.append({"name": ref.name, "value": value.reveal()})
         body["secrets"] = secrets
     if fields.modules is not None:
-        # the wire wants module and version ids, which a ModulePin does not carry yet
-        raise ReconcilerError("writing an action's modules is not supported by this client yet")
+        if module_versions is None:  # a ModulePin names a version; the wire wants its ids
+            raise ReconcilerError(
+                "writing an action's modules is not supported without their resolved "
+                "(module id, version id) pairs"
+            )
+        ids = module_versions
+        missing = [p.name for p in fields.modules if p.name not in ids]
+        if missing:
+            raise StepFailed(f"module {missing[0]}: its version id was not resolved")
+        body["modules"] = [  # as auth0/modules.py::action_modules_body (which imports us)
+            {"module_id": ids[p.name][0], "module_version_id": ids[p.name][1]}
+            for p in fields.modules
+        ]
     return body
 
 
 def create_body(
-    name: str, fields: ActionFields, secret_values: Mapping[str, SecretValue], deploy: bool
+    name: str,
+    fields: ActionFields,
+    secret_values: Mapping[str, SecretValue],
+    deploy: bool,
+    module_versions: Mapping[str, tuple[str, str]] | None = None,
 ) -> Json:
     """POST /actions/actions: the name, the fields, and whether to deploy once built."""
-    return {"name": name, **action_body(fields, secret_values), "deploy": deploy}
+    return {"name": name, **action_body(fields, secret_values, module_versions), "deploy": deploy}
 
 
 def bindings_body(entries: Sequence[tuple[str, str]]) -> list[Json]:

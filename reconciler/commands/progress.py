@@ -24,11 +24,17 @@ SYMBOLS = {
     "deploy": "^",
     "rebind": ">",
     "delete": "-",
+    "create_module": "+",
+    "update_module": "~",
+    "publish_module": "^",
+    "delete_module": "-",
 }
 
 
 def step_line(result: StepResult) -> str:
     name = terminal(result.address.split(".", 1)[-1])
+    if result.address.startswith("module."):
+        name = f"module {name}"
     result = replace(result, message=terminal(result.message))  # a build error, a server reply
     if result.status == OK:
         return f"{SYMBOLS.get(result.kind, '*')} {name} {result.message} ({result.seconds:.1f} s)"

@@ -70,6 +70,7 @@ class ErrorKind(enum.Enum):
     NOT_DEPLOYED_YET = "not_deployed_yet"  # binding an action just deployed: retry soon
     ALREADY_EXISTS = "already_exists"  # create: the name is taken
     STILL_BOUND = "still_bound"  # delete: the action is bound to a trigger
+    IN_USE = "in_use"  # 412 on a module delete: an action still uses the module
     ENTITY_BOUND = "entity_bound"  # bindings of an entity-bound trigger cannot be listed/set
     NOT_FOUND = "not_found"
     INVALID = "invalid"  # another 400: the request was refused as it stands

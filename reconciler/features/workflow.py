@@ -72,12 +72,25 @@ def read_tenant(
     desired: DesiredState,
     known_triggers: Sequence[Trigger] | None = None,
 ) -> LiveState:
+    """The tenant; its Actions Modules too when the manifests declare or reference one, or when
+    a live action references one (then the tenant is read a second time, with its modules)."""
     owned = [b.trigger for b in desired.bindings]
-    return read_live(
+    wanted = bool(desired.modules) or any(a.modules for a in desired.actions)
+    live = read_live(
         session.client,
         tenant=session.name,
         owned_triggers=owned,
         known_triggers=known_triggers,
+        with_modules=wanted,
+    )
+    if wanted or not any(a.modules for a in live.actions):
+        return live
+    return read_live(
+        session.client,
+        tenant=session.name,
+        owned_triggers=owned,
+        known_triggers=live.triggers if known_triggers is None else known_triggers,
+        with_modules=True,
     )
 
 

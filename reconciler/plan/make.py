@@ -2,11 +2,14 @@
 
 `make_plan` turns the diff into one change record per resource and ordered steps:
 
-1. ``create`` / ``update`` actions (a create with ``deploy: true`` deploys in the same call)
+0. ``create_module`` / ``update_module`` (drafts), then ``publish_module`` (plan/modules.py)
+1. ``create`` / ``update`` actions (a create with ``deploy: true`` deploys in the same call;
+   module pins: "latest" is the version this plan publishes)
 2. ``wait_build``: one step for every created or updated action
 3. ``deploy`` per action
 4. ``rebind`` per trigger (the whole ordered list)
 5. ``delete`` managed actions that left the manifests (only with allow_delete / settings.prune)
+6. ``delete_module`` orphan modules no remaining action uses (same prune rules and protect)
 
 Guards (a protected delete, more deletes than max_deletes, a binding that cannot be written)
 go to `Plan.blocked`; the CLI exits 3 for a blocked plan and the applier refuses one.
@@ -24,9 +27,18 @@ from reconciler.diff import ORPHAN, UNMANAGED, ActionDiff, diff_state
 from reconciler.diff.records import FieldDiff
 from reconciler.diff.secrets import desired_values
 from reconciler.plan.kinds import StepKind
+from reconciler.plan.modules import (
+    ModulePlan,
+    action_pins,
+    plan_module_deletes,
+    plan_modules,
+    with_module_pins,
+)
 from reconciler.plan.planfile.encode import plan_digest
 from reconciler.plan.steps import Builder, deleted_detail
 from reconciler.plan.types import PRUNE_DISABLED, Change, Plan, PlanOptions, summarize
+
+_KIND_ORDER = {"module": 0, "action": 1}  # then bindings
 
 
 def exit_code(plan: Plan, *, detailed: bool = False) -> ExitCode:
@@ -91,22 +103,23 @@ def make_plan(
     warnings = list(state.warnings)
     changes: list[Change] = []
 
+    modules = plan_modules(desired, live, options)
+    changes.extend(modules.changes)
+    warnings.extend(modules.warnings)
     for ad in state.actions:
-        if ad.status == UNMANAGED:
-            reason = ad.reasons[0]
-            changes.append(Change(f"action.{ad.name}", ("unmanaged",), reason, planned=False))
-        elif ad.status == ORPHAN:
-            changes.append(_orphan(ad, allow_delete, builder))
-        elif ad.changed:
-            digest = _secret_digest(ad, options) if ad.update_fields else ""
-            changes.append(builder.action(ad, digest))
+        changes.extend(_action(ad, allow_delete, builder, modules, options))
         warnings.extend(_secret_warnings(ad))
     builder.wait_build()
     changes.extend(builder.rebinds(state.bindings, desired))
     builder.deletes()
+    deletes_from = len(modules.changes)
+    plan_module_deletes(modules, allow_delete, builder.steps, live.actions)
+    changes.extend(modules.changes[deletes_from:])
+    builder.steps.extend(modules.steps)
+    builder.blocked.extend(modules.blocked)
     if not options.targets:
         warnings.extend(builder.unowned_notes({b.trigger for b in desired.bindings}))
-    changes.sort(key=lambda c: (c.kind != "action", c.name))
+    changes.sort(key=lambda c: (_KIND_ORDER.get(c.kind, 2), c.name))
 
     blocked = _blocked(builder, options)
     if options.targets:
@@ -128,6 +141,27 @@ def make_plan(
         blocked=tuple(blocked),
         warnings=tuple(warnings),
     )
+
+
+def _action(
+    ad: ActionDiff, allow_delete: bool, builder: Builder, modules: ModulePlan, options: PlanOptions
+) -> list[Change]:
+    """The change of one action (none when it is unchanged), its module pins resolved."""
+    if ad.status == UNMANAGED:
+        reason = ad.reasons[0]
+        return [Change(f"action.{ad.name}", ("unmanaged",), reason, planned=False)]
+    if ad.status == ORPHAN:
+        return [_orphan(ad, allow_delete, builder)]
+    assert ad.desired is not None
+    pins = action_pins(modules, ad.desired)
+    ad = with_module_pins(ad, pins)
+    if not ad.changed:
+        return []
+    after = tuple(
+        sorted({modules.publishing[p.name] for p in pins if p.name in modules.publishing})
+    )
+    digest = _secret_digest(ad, options) if set(ad.update_fields) - {"modules"} else ""
+    return [builder.action(ad, digest, pins, after)]
 
 
 def _orphan(ad: ActionDiff, allow_delete: bool, builder: Builder) -> Change:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reconciler.core.fields import ActionFields, SecretRef, TriggerRef
+from reconciler.core.fields import ActionFields, ModulePin, SecretRef, TriggerRef
 from reconciler.core.livemodel import LiveAction, LiveState
 from reconciler.core.model import DesiredAction, DesiredState
 from reconciler.core.trailer import strip_trailer, with_trailer
@@ -58,8 +58,11 @@ def action_preconditions(live: LiveAction | None) -> ActionPrecondition:
     return ActionPrecondition(live.id, live.updated_at, version.id if version else None)
 
 
-def _fields(action: DesiredAction, digest: str, fields: Sequence[str]) -> ActionFields:
-    """The members of `fields` (names from ActionFields) the step writes."""
+def _fields(
+    action: DesiredAction, digest: str, fields: Sequence[str], pins: tuple[ModulePin, ...]
+) -> ActionFields:
+    """The members of `fields` (names from ActionFields) the step writes; `pins`: the module
+    versions the action uses after the plan (written with "modules")."""
 
     def wanted(name: str) -> bool:
         return name in fields
@@ -74,6 +77,7 @@ def _fields(action: DesiredAction, digest: str, fields: Sequence[str]) -> Action
         secrets=tuple(SecretRef(s.name, s.var) for s in action.secrets)
         if wanted("secrets")
         else None,
+        modules=pins if wanted("modules") else None,
     )
 
 
@@ -94,8 +98,15 @@ class Builder:
         self.steps.append(step)
         return step.id
 
-    def action(self, ad: ActionDiff, digest: str) -> Change:
-        """A create, or any of adopt/update/deploy on a live action."""
+    def action(
+        self,
+        ad: ActionDiff,
+        digest: str,
+        pins: tuple[ModulePin, ...] = (),
+        after: tuple[str, ...] = (),
+    ) -> Change:
+        """A create, or any of adopt/update/deploy on a live action. `pins`: its module
+        versions; `after`: the module publish steps its write waits for."""
         desired = ad.desired
         assert desired is not None
         name = ad.name
@@ -103,8 +114,9 @@ class Builder:
         words: list[str] = []
         if ad.status == CREATE:
             words.append("create")
-            fields = _fields(desired, digest, ad.update_fields)
-            created = self._add(CreateAction(name, fields, desired.deploy))
+            names = (*ad.update_fields, "modules") if pins else ad.update_fields
+            fields = _fields(desired, digest, names, pins)
+            created = self._add(CreateAction(name, fields, desired.deploy, after))
             self.created[name] = desired
             self.building.append((name, created))
             if desired.deploy:
@@ -118,8 +130,8 @@ class Builder:
             deploy_deps: list[str] = []
             if ad.update_fields:
                 words.append("update")
-                fields = _fields(desired, digest, ad.update_fields)
-                updated = self._add(UpdateAction(live.id, name, fields))
+                fields = _fields(desired, digest, ad.update_fields, pins)
+                updated = self._add(UpdateAction(live.id, name, fields, after))
                 self.building.append((name, updated))
                 deploy_deps = [updated, "wait_build"]
             elif ad.deploy and live.status != "built":

@@ -14,6 +14,8 @@ from reconciler.plan.kinds import Step
 
 FORMAT_VERSION = "1"
 SUMMARY_KEYS = ("create", "update", "deploy", "rebind", "delete", "adopt", "unmanaged")
+#: change words counted under another summary key (a module publish is a module's deploy)
+SUMMARY_WORD = {"publish": "deploy"}
 PRUNE_DISABLED = "would delete (prune disabled)"
 
 
@@ -70,8 +72,8 @@ class Change:
     """One resource. `planned` is False when no step carries it out (unmanaged, a delete with
     prune disabled or a protected delete); such changes have no preconditions (None)."""
 
-    address: str  # "action.NAME" | "bindings.TRIGGER"
-    actions: tuple[str, ...]  # words from: create update deploy rebind delete adopt unmanaged
+    address: str  # "action.NAME" | "bindings.TRIGGER" | "module.NAME"
+    actions: tuple[str, ...]  # words: create update deploy publish rebind delete adopt unmanaged
     reason: str
     diff: ChangeDiff = FieldDiff()
     drift: tuple[Drift, ...] = ()
@@ -119,5 +121,5 @@ def summarize(changes: Sequence[Change]) -> dict[str, int]:
     for change in changes:
         for word in change.actions:
             if change.planned or word == "unmanaged":
-                counts[word] += 1
+                counts[SUMMARY_WORD.get(word, word)] += 1
     return counts

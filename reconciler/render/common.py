@@ -22,13 +22,14 @@ SYMBOLS = {
     "create": "+",
     "update": "~",
     "deploy": "^",
+    "publish": "^",  # a module's new version: its "deploy"
     "delete": "-",
     "rebind": ">",
     "adopt": "=",
 }
 LEGEND = "Symbols: + create  ~ update  ^ deploy  - delete  > rebind  = adopt (take over)"
 NO_CHANGES = "No changes. The tenant matches the manifests."
-_PRIORITY = ("create", "delete", "adopt", "update", "deploy", "rebind")
+_PRIORITY = ("create", "delete", "adopt", "update", "deploy", "publish", "rebind")
 
 
 def symbol(change: Change) -> str:

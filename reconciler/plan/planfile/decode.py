@@ -6,7 +6,7 @@ one line naming it."""
 from __future__ import annotations
 
 from reconciler.core.errors import ReconcilerError, clip
-from reconciler.core.fields import ActionFields, SecretRef, TriggerRef
+from reconciler.core.fields import ActionFields, ModuleFields, ModulePin, SecretRef, TriggerRef
 from reconciler.core.model import Dependency
 from reconciler.diff import Drift
 from reconciler.diff.records import (
@@ -25,12 +25,16 @@ from reconciler.diff.records import (
 from reconciler.plan.kinds import (
     BindingEntry,
     CreateAction,
+    CreateModule,
     DeleteAction,
+    DeleteModule,
     DeployAction,
+    PublishModule,
     Rebind,
     Step,
     StepKind,
     UpdateAction,
+    UpdateModule,
     WaitBuild,
 )
 from reconciler.plan.types import ActionPrecondition, BindingsPrecondition, Change, Precondition
@@ -220,7 +224,38 @@ def _fields(p: JsonObject) -> ActionFields:
         secrets=tuple(SecretRef(text(s, "name"), text(s, "var")) for s in secrets)
         if has("secrets")
         else None,
+        modules=tuple(
+            ModulePin(text(m, "name"), whole(m, "version")) for m in map(obj, items(p, "modules"))
+        )
+        if has("modules")
+        else None,
     )
+
+
+def _module_fields(p: JsonObject) -> ModuleFields:
+    deps = [obj(d) for d in items(p, "dependencies")] if "dependencies" in p else []
+    secrets = [obj(s) for s in items(p, "secrets")] if "secrets" in p else []
+    return ModuleFields(
+        code=text(p, "code") if "code" in p else None,
+        dependencies=tuple(Dependency(text(d, "name"), text(d, "version")) for d in deps)
+        if "dependencies" in p
+        else None,
+        secrets=tuple(SecretRef(text(s, "name"), text(s, "var")) for s in secrets)
+        if "secrets" in p
+        else None,
+    )
+
+
+def _module_record(kind: StepKind, p: JsonObject, deps: tuple[str, ...]) -> Step:
+    if kind is StepKind.CREATE_MODULE:
+        return CreateModule(text(p, "name"), _module_fields(p), deps)
+    if kind is StepKind.UPDATE_MODULE:
+        return UpdateModule(text(p, "module_id"), text(p, "name"), _module_fields(p), deps)
+    if kind is StepKind.PUBLISH_MODULE:
+        return PublishModule(opt_text(p, "module_id"), text(p, "name"), whole(p, "version"), deps)
+    if kind is StepKind.DELETE_MODULE:
+        return DeleteModule(text(p, "module_id"), text(p, "name"), deps)
+    raise Invalid(f"{kind.value} steps are not in plan format 1")
 
 
 def _record(kind: StepKind, p: JsonObject, deps: tuple[str, ...]) -> Step:
@@ -240,7 +275,7 @@ def _record(kind: StepKind, p: JsonObject, deps: tuple[str, ...]) -> Step:
             for e in map(obj, items(p, "bindings"))
         )
         return Rebind(text(p, "trigger"), entries, deps)
-    raise Invalid(f"{kind.value} steps are not in plan format 1")
+    return _module_record(kind, p, deps)
 
 
 def step_from_json(o: JsonObject) -> Step:

@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 
 from reconciler.core.errors import ReconcilerError
-from reconciler.core.fields import ActionFields
+from reconciler.core.fields import ActionFields, ModuleFields
 from reconciler.core.livemodel import LiveBinding
 from reconciler.diff.records import (
     BindingsChange,
@@ -20,11 +20,15 @@ from reconciler.diff.records import (
 )
 from reconciler.plan.kinds import (
     CreateAction,
+    CreateModule,
     DeleteAction,
+    DeleteModule,
     DeployAction,
+    PublishModule,
     Rebind,
     Step,
     UpdateAction,
+    UpdateModule,
     WaitBuild,
 )
 from reconciler.plan.types import FORMAT_VERSION, ActionPrecondition, Change, Precondition
@@ -141,8 +145,37 @@ def fields_to_json(fields: ActionFields) -> JsonObject:
     if fields.secrets is not None:
         out["secrets"] = [{"name": s.name, "var": s.var} for s in fields.secrets]
     if fields.modules is not None:
-        raise ReconcilerError(f"action modules are not in plan format {FORMAT_VERSION}")
+        out["modules"] = [{"name": p.name, "version": p.version} for p in fields.modules]
     return out
+
+
+def module_fields_to_json(fields: ModuleFields) -> JsonObject:
+    """A module draft's written fields, in payload order (only those sent; secrets by
+    reference)."""
+    out: JsonObject = {}
+    if fields.code is not None:
+        out["code"] = fields.code
+    if fields.dependencies is not None:
+        out["dependencies"] = [{"name": d.name, "version": d.version} for d in fields.dependencies]
+    if fields.secrets is not None:
+        out["secrets"] = [{"name": s.name, "var": s.var} for s in fields.secrets]
+    return out
+
+
+def _module_payload(step: Step) -> JsonObject | None:
+    if isinstance(step, CreateModule):
+        return {"name": step.name, **module_fields_to_json(step.fields)}
+    if isinstance(step, UpdateModule):
+        return {
+            "module_id": step.module_id,
+            "name": step.name,
+            **module_fields_to_json(step.fields),
+        }
+    if isinstance(step, PublishModule):
+        return {"module_id": step.module_id, "name": step.name, "version": step.version}
+    if isinstance(step, DeleteModule):
+        return {"module_id": step.module_id, "name": step.name}
+    return None
 
 
 def payload_to_json(step: Step) -> JsonObject:
@@ -163,6 +196,9 @@ def payload_to_json(step: Step) -> JsonObject:
                 for e in step.bindings
             ],
         }
+    module = _module_payload(step)
+    if module is not None:
+        return module
     raise ReconcilerError(
         f"step {step.id}: {step.kind.value} is not in plan format {FORMAT_VERSION}"
     )
