@@ -4,11 +4,11 @@ with the ids of actions created in this run. Request bodies are built in reconci
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from reconciler.core.errors import StepFailed
 from reconciler.core.fields import SecretRef
-from reconciler.core.model import DesiredState, SecretValue
+from reconciler.core.model import DesiredSecret, DesiredState, SecretValue
 from reconciler.plan.kinds import (
     CreateAction,
     DeleteAction,
@@ -20,23 +20,31 @@ from reconciler.plan.kinds import (
 )
 
 
-def secret_values(
-    desired: DesiredState, name: str, refs: tuple[SecretRef, ...] | None
+def resolve_secrets(
+    label: str, secrets: Sequence[DesiredSecret] | None, refs: tuple[SecretRef, ...] | None
 ) -> dict[str, SecretValue]:
-    """The values of the secrets a create or update of action `name` writes (none: {})."""
+    """The values of the secrets `refs` a write of `label` sends, from the manifests' `secrets`
+    (None: `label` left the manifests); none sent: {}."""
     if refs is None:
         return {}
-    action = desired.action(name)
-    if action is None:
-        raise StepFailed(f"{name} is not in the manifests any more")
-    values = {s.name: s.value for s in action.secrets}
+    if secrets is None:
+        raise StepFailed(f"{label} is not in the manifests any more")
+    values = {s.name: s.value for s in secrets}
     out: dict[str, SecretValue] = {}
     for ref in refs:
         value = values.get(ref.name)
         if value is None:
-            raise StepFailed(f"secret {ref.name} of {name} has no value (${ref.var})")
+            raise StepFailed(f"secret {ref.name} of {label} has no value (${ref.var})")
         out[ref.name] = value
     return out
+
+
+def secret_values(
+    desired: DesiredState, name: str, refs: tuple[SecretRef, ...] | None
+) -> dict[str, SecretValue]:
+    """The values of the secrets a create or update of action `name` writes (none: {})."""
+    action = desired.action(name)
+    return resolve_secrets(name, action.secrets if action is not None else None, refs)
 
 
 def rebind_entries(step: Rebind, ids: Mapping[str, str]) -> list[tuple[str, str]]:

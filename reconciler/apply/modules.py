@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 
+from reconciler.apply.bodies import resolve_secrets
 from reconciler.auth0.protocol import TenantAPI
 from reconciler.core.errors import ApiError, ErrorKind, StepFailed
 from reconciler.core.fields import ModulePin, SecretRef
@@ -19,19 +20,8 @@ def module_secret_values(
     desired: DesiredState, name: str, refs: tuple[SecretRef, ...] | None
 ) -> dict[str, SecretValue]:
     """The values of the secrets a write of module `name` sends (none: {})."""
-    if refs is None:
-        return {}
     module = desired.module(name)
-    if module is None:
-        raise StepFailed(f"module {name} is not in the manifests any more")
-    values = {s.name: s.value for s in module.secrets}
-    out: dict[str, SecretValue] = {}
-    for ref in refs:
-        value = values.get(ref.name)
-        if value is None:
-            raise StepFailed(f"secret {ref.name} of module {name} has no value (${ref.var})")
-        out[ref.name] = value
-    return out
+    return resolve_secrets(f"module {name}", module.secrets if module is not None else None, refs)
 
 
 class ModuleSteps:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
+from reconciler.auth0 import wire
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.engine import RESEND
 from reconciler.core.errors import StepFailed
@@ -37,13 +38,7 @@ def module_body(
     if fields.dependencies is not None:
         body["dependencies"] = [{"name": d.name, "version": d.version} for d in fields.dependencies]
     if fields.secrets is not None:
-        out = []
-        for ref in fields.secrets:
-            value = secrets.get(ref.name)
-            if value is None:
-                raise StepFailed(f"module secret {ref.name} has no value (${ref.var})")
-            out.append({"name": ref.name, "value": value.reveal()})
-        body["secrets"] = out
+        body["secrets"] = wire.secrets_body(fields.secrets, secrets, "module secret")
     return body
 
 

@@ -12,10 +12,23 @@ from typing import Any
 
 from reconciler.core.content import Content, content
 from reconciler.core.errors import ReconcilerError, StepFailed
-from reconciler.core.fields import ActionFields
+from reconciler.core.fields import ActionFields, SecretRef
 from reconciler.core.model import Dependency, SecretValue
 
 Json = dict[str, Any]
+
+
+def secrets_body(
+    refs: Sequence[SecretRef], values: Mapping[str, SecretValue], what: str = "secret"
+) -> list[Json]:
+    """Each referenced secret with its value (a write sends them; a reply never holds them)."""
+    out: list[Json] = []
+    for ref in refs:
+        value = values.get(ref.name)
+        if value is None:
+            raise StepFailed(f"{what} {ref.name} has no value (${ref.var})")
+        out.append({"name": ref.name, "value": value.reveal()})
+    return out
 
 
 def action_body(
@@ -38,13 +51,7 @@ def action_body(
     if fields.dependencies is not None:
         body["dependencies"] = [{"name": d.name, "version": d.version} for d in fields.dependencies]
     if fields.secrets is not None:
-        secrets = []
-        for ref in fields.secrets:
-            value = secret_values.get(ref.name)
-            if value is None:
-                raise StepFailed(f"secret {ref.name} has no value (${ref.var})")
-            secrets.append({"name": ref.name, "value": value.reveal()})
-        body["secrets"] = secrets
+        body["secrets"] = secrets_body(fields.secrets, secret_values)
     if fields.modules is not None:
         if module_versions is None:  # a ModulePin names a version; the wire wants its ids
             raise ReconcilerError(
