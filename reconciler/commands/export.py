@@ -48,8 +48,10 @@ def command(out: Path, force: bool, tenant_args: TenantArgs) -> int:
     check_out_dir(out, force=force)
     with open_from_args(tenant_args) as session:
         live = read_for_export(session.api, tenant=session.name)
-        live = replace(live, modules=read_modules(session.client))
-    bundle = bundle_from_live(live)
+        modules, note = read_modules(session.client)
+    bundle = bundle_from_live(replace(live, modules=modules))
+    if note is not None:
+        bundle = replace(bundle, warnings=(note, *bundle.warnings))
     code = write_bundle(
         bundle,
         out,

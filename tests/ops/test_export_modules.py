@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
+import pytest
+
+from reconciler.auth0.client import Auth0Client
+from reconciler.core.errors import ApiError
 from reconciler.core.livemodel import (
     LiveAction,
     LiveModule,
@@ -17,7 +22,7 @@ from reconciler.core.livemodel import (
 from reconciler.core.model import Dependency
 from reconciler.core.trailer import with_trailer
 from reconciler.emulator import Emulator
-from reconciler.features.export import bundle_from_live, render_bundle
+from reconciler.features.export import bundle_from_live, read_modules, render_bundle
 from reconciler.manifest import load_manifests
 from tests.ops.test_schema_modeline import assert_manifests_load_their_schema
 from tests.support import Api
@@ -109,3 +114,22 @@ def test_a_trailer_is_stripped_and_an_unknown_module_is_external(tmp_path: Path)
     ]
     (helpers,) = state.modules
     assert (helpers.name, helpers.code, helpers.protect) == ("claims-helpers", HELPERS, True)
+
+
+class _NoModules:
+    """A client whose tenant answers the modules list as one without the feature does."""
+
+    def __init__(self, status: int, error_code: str | None) -> None:
+        self.status, self.error_code = status, error_code
+
+    def _paged(self, path: str, key: str) -> list[dict[str, object]]:
+        raise ApiError("GET", path, self.status, "not here", self.error_code)
+
+
+def test_a_tenant_without_modules_exports_none_with_a_note() -> None:
+    for status, code in ((404, None), (501, None), (403, "feature_not_enabled")):
+        modules, note = read_modules(cast(Auth0Client, _NoModules(status, code)))
+        assert modules == ()
+        assert note == f"the tenant does not offer Actions Modules ({status}); none exported"
+    with pytest.raises(ApiError):  # any other failure still stops the export
+        read_modules(cast(Auth0Client, _NoModules(403, "insufficient_scope")))

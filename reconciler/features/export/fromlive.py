@@ -11,7 +11,7 @@ from reconciler.auth0.live_modules import to_module
 from reconciler.auth0.modules import ModulesApi
 from reconciler.auth0.protocol import TenantAPI
 from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
-from reconciler.core.errors import ReconcilerError
+from reconciler.core.errors import ApiError, ReconcilerError
 from reconciler.core.livemodel import LiveAction, LiveModule, LiveState
 from reconciler.core.trailer import strip_trailer
 from reconciler.features.export.bundle import (
@@ -42,10 +42,19 @@ def read_for_export(api: TenantAPI, *, tenant: str) -> LiveState:
     return replace(live, bindings=tuple(both))
 
 
-def read_modules(client: Auth0Client) -> tuple[LiveModule, ...]:
-    """The tenant's Actions Modules (their drafts; the list pages only), sorted by name."""
-    found = (to_module(raw) for raw in ModulesApi(client).list_modules())
-    return tuple(sorted(found, key=lambda m: (m.name, m.id)))
+def read_modules(client: Auth0Client) -> tuple[tuple[LiveModule, ...], str | None]:
+    """The tenant's Actions Modules (their drafts; the list pages only), sorted by name, and a
+    note when the tenant does not offer modules (404/501, or 403 feature_not_enabled: Actions
+    Modules are an early-access feature), which exports none rather than failing."""
+    try:
+        raw = ModulesApi(client).list_modules()
+    except ApiError as exc:
+        off = exc.status in (404, 501) or exc.error_code == "feature_not_enabled"
+        if not off:
+            raise
+        return (), f"the tenant does not offer Actions Modules ({exc.status}); none exported"
+    found = (to_module(m) for m in raw)
+    return tuple(sorted(found, key=lambda m: (m.name, m.id))), None
 
 
 def _check_unique(items: Iterable[LiveAction | LiveModule], what: str = "actions") -> None:
