@@ -35,9 +35,12 @@ Examples:
 def command(
     name: str, to_version: int | None, is_module: bool, draft_only: bool, tenant_args: TenantArgs
 ) -> int:
-    """Redeploy an earlier immutable version of an action (its draft follows), or, with
-    --module, give a module's draft the content of a published version and publish it as a new
-    version (actions keep the module version they pin)."""
+    """Redeploy an earlier immutable version of an action (its draft follows).
+
+    With --module, NAME is an Actions Module: its draft takes the content of a published version
+    (the one before the newest, or --to-version N), published as a new version unless
+    --draft-only. Actions keep the module version they pin.
+    """
     if draft_only and not is_module:
         raise ReconcilerError("--draft-only is for a module rollback; add --module")
     if is_module:
