@@ -39,8 +39,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "export": (
         "export",
-        "Write manifests, code files and a .env.example for every custom action and every "
-        "trigger binding list of the tenant.",
+        "Write manifests, code files and a .env.example for every custom action, every Actions "
+        "Module and every trigger binding list of the tenant.",
     ),
     "test": (
         "test_action",

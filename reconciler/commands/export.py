@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -18,6 +19,7 @@ from reconciler.features.export import (
     bundle_from_live,
     check_out_dir,
     read_for_export,
+    read_modules,
     render_bundle,
     summary,
     write_tree,
@@ -36,8 +38,8 @@ Examples:
 @out_options
 @tenant_options
 def command(out: Path, force: bool, tenant_args: TenantArgs) -> int:
-    """Write manifests, code files and a .env.example for every custom action and every
-    trigger binding list of the tenant.
+    """Write manifests, code files and a .env.example for every custom action, every Actions
+    Module and every trigger binding list of the tenant.
 
     Code is written without reconciler's ownership trailer; secrets become ${VAR} references
     (values cannot be read from Auth0); marketplace actions appear in bindings as external.
@@ -46,12 +48,16 @@ def command(out: Path, force: bool, tenant_args: TenantArgs) -> int:
     check_out_dir(out, force=force)
     with open_from_args(tenant_args) as session:
         live = read_for_export(session.api, tenant=session.name)
-    bundle = bundle_from_live(live)
+        modules, note = read_modules(session.client)
+    bundle = bundle_from_live(replace(live, modules=modules))
+    if note is not None:
+        bundle = replace(bundle, warnings=(note, *bundle.warnings))
     code = write_bundle(
         bundle,
         out,
         force=force,
-        nothing=f"nothing to export: tenant {live.tenant} has no custom actions or bindings",
+        nothing=f"nothing to export: tenant {live.tenant} has no custom actions, modules or "
+        "bindings",
         next_step=f"next: copy {out / ENV_FILE} to {out / '.env'} and fill in every value, "
         f"then run:\n  {plan_hint(out, tenant_args)}",
     )
@@ -79,7 +85,7 @@ def plan_hint(out: Path, tenant_args: TenantArgs) -> str:
 
 def write_bundle(bundle: Bundle, out: Path, *, force: bool, nothing: str, next_step: str) -> int:
     """Write a bundle of manifests (export and import-deploy-cli) and say what was written."""
-    if not bundle.actions and not bundle.bindings:
+    if not bundle.actions and not bundle.bindings and not bundle.modules:
         output.echo(nothing)
         return int(ExitCode.OK)
     files = render_bundle(bundle)
@@ -88,14 +94,4 @@ def write_bundle(bundle: Bundle, out: Path, *, force: bool, nothing: str, next_s
         output.warn(warning)
     output.echo(summary(bundle, out, files))
     output.echo(next_step)
-    return int(ExitCode.OK)
-    files = render_bundle(bundle)
-    write_tree(out, files, force=force)
-    for warning in bundle.warnings:
-        output.warn(warning)
-    output.echo(summary(bundle, out, files))
-    output.echo(
-        f"next: copy {out / ENV_FILE} to {out / '.env'} and fill in every value, then run:\n"
-        f"  reconciler plan {out} --var-file {out / '.env'}"
-    )
     return int(ExitCode.OK)

@@ -156,7 +156,9 @@ def command(
             raise ReconcilerError("--local runs without a tenant; drop --tenant")
         state = load_manifests(manifest_root(root), resolve=False)
         action = local.pick(state, name)
-        return show(name, local.run_action(action, event, local.variables(var_files)), as_json)
+        found = local.variables(var_files)
+        modules = local.modules_of(state, action, found)
+        return show(name, local.run_action(action, event, found, modules), as_json)
     with open_from_args(tenant_args) as session:
         api = session.api
         result = api.test_action(find_action(api, name, session.name).id, event)

@@ -141,4 +141,4 @@ def test_reconciler_yaml_is_not_a_manifest(
 ) -> None:
     code, out, err = cli(capsys, "validate", str(project))
     assert code == 0, err
-    assert out.strip().endswith("valid (5 actions, 4 triggers bound)")
+    assert out.strip().endswith("valid (5 actions, 1 module, 4 triggers bound)")

@@ -63,7 +63,7 @@ def test_cwd_with_manifests_and_foreign_yaml_skips_and_names_them(
     monkeypatch.chdir(tmp_path)
     code, out, err = invoke(capsys, "validate")
     assert code == 0, err
-    assert out == ".: valid (5 actions, 4 triggers bound)\n"
+    assert out == ".: valid (5 actions, 1 module, 4 triggers bound)\n"
     assert (
         "reconciler: warning: skipped 2 YAML files in the current directory that are not "
         "manifests (no actions, bindings, modules or settings key): ci/workflow.yml, "
@@ -112,7 +112,7 @@ def test_root_from_reconciler_yaml(
     monkeypatch.chdir(tmp_path)
     code, out, err = invoke(capsys, "validate")
     assert code == 0, err
-    assert out == "examples/actions: valid (5 actions, 4 triggers bound)\n"
+    assert out == "examples/actions: valid (5 actions, 1 module, 4 triggers bound)\n"
     assert err == ""
     (tmp_path / "reconciler.yaml").write_text("root: nowhere\n")
     code, _, err = invoke(capsys, "validate")

@@ -18,7 +18,7 @@ REPO = EXAMPLES.parents[1]
 def test_examples_are_valid(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["validate", str(EXAMPLES)]) == 0
     out, err = capsys.readouterr()
-    assert out == f"{EXAMPLES}: valid (5 actions, 4 triggers bound)\n"
+    assert out == f"{EXAMPLES}: valid (5 actions, 1 module, 4 triggers bound)\n"
     assert err == ""
 
 
@@ -28,7 +28,8 @@ def test_examples_resolve_with_the_example_var_file(
     monkeypatch.chdir(REPO)
     args = ["validate", "examples/actions", "--resolve", "--var-file"]
     assert run([*args, "examples/actions/.env.example"]) == 0
-    assert capsys.readouterr().out == "examples/actions: valid (5 actions, 4 triggers bound)\n"
+    out = capsys.readouterr().out
+    assert out == "examples/actions: valid (5 actions, 1 module, 4 triggers bound)\n"
 
 
 def test_root_defaults_to_the_current_directory(
@@ -36,7 +37,7 @@ def test_root_defaults_to_the_current_directory(
 ) -> None:
     monkeypatch.chdir(EXAMPLES)
     assert run(["validate"]) == 0
-    assert capsys.readouterr().out == ".: valid (5 actions, 4 triggers bound)\n"
+    assert capsys.readouterr().out == ".: valid (5 actions, 1 module, 4 triggers bound)\n"
 
 
 def test_resolve_without_variables_lists_every_missing_one(
@@ -86,7 +87,7 @@ def test_console_script_exits_0_on_the_examples() -> None:
     )
     assert (result.returncode, result.stdout) == (
         0,
-        "examples/actions: valid (5 actions, 4 triggers bound)\n",
+        "examples/actions: valid (5 actions, 1 module, 4 triggers bound)\n",
     )
 
 

@@ -239,10 +239,11 @@ triggers:
         "tenant.yaml actions[0] (action a): the code uses deploy-cli keyword markers, which "
         "reconciler does not substitute; read such values from event.secrets instead",
         "tenant.yaml actions[0] (action a): registry_url of lodash not converted",
-        "tenant.yaml actions[0] (action a): action modules not converted",
         "tenant.yaml actions[1] (action Travel0): marketplace action not converted "
         "(bind it as external)",
         "triggers.custom-token-exchange: entity-bound trigger, not converted",
+        # issue 15: module references are converted (m is not in the export: external)
+        "action a: module 'm' is not in the export; its reference is kept as external: true",
     )
     assert [a.name for a in bundle.actions] == ["a"]
     assert bundle.actions[0].code == "// ##ENV##\n" + LOGIN_CODE  # code is copied as it is

@@ -2,8 +2,7 @@
  * Add the customer's plan and organisation from the profile service to the ID and access tokens.
  */
 const axios = require("axios");
-
-const NAMESPACE = "https://example.com/claims";
+const company = require("company");
 
 exports.onExecutePostLogin = async (event, api) => {
   let profile;
@@ -19,7 +18,7 @@ exports.onExecutePostLogin = async (event, api) => {
     console.log(`profile lookup failed: ${err.message}`);
     return;
   }
-  api.idToken.setCustomClaim(`${NAMESPACE}/plan`, profile.plan);
-  api.accessToken.setCustomClaim(`${NAMESPACE}/plan`, profile.plan);
-  api.accessToken.setCustomClaim(`${NAMESPACE}/org`, profile.organisation_id);
+  api.idToken.setCustomClaim(company.claim("plan"), profile.plan);
+  api.accessToken.setCustomClaim(company.claim("plan"), profile.plan);
+  api.accessToken.setCustomClaim(company.claim("org"), profile.organisation_id);
 };

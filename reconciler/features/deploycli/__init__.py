@@ -22,14 +22,19 @@ What changes on the way:
   left as they are, with a warning, because reconciler does not substitute inside code.
 - `deployed: true` becomes `deploy: true`; anything else `deploy: false` (deploy-cli would not
   deploy it either).
+- Actions Modules: `actionModules` (YAML) or `action-modules/NAME.json` (directory), each
+  `{name, code: ./action-modules/NAME/code.js, dependencies, secrets}`, become `modules:` (their
+  secrets as for actions); an action's `modules: [{module_name, module_version_number}]` become
+  `modules: [{name, version}]` references, `external: true` (with a note) for a module the
+  export does not hold (deploy-cli before its modules support exported only the references).
 - `triggers`: each listed trigger becomes an owned binding list (an empty list stays empty and
   owned, as deploy-cli clears it too); a bound action not in the export (a marketplace
   integration, say) is marked `external: true`. Entity-bound triggers are dropped.
 
 Not converted (a warning names each case): everything outside `actions`/`triggers` (clients,
-connections, rules, hooks, ...), deploy-cli's `status` (server-managed), `id`, action `modules`,
-dependency `registry_url`, supported triggers after the first (an action runs on one trigger),
-marketplace actions, and deploy-cli settings such as `AUTH0_ALLOW_DELETE` (see `settings.prune`).
+connections, rules, hooks, ...), deploy-cli's `status` (server-managed), `id`, dependency
+`registry_url`, supported triggers after the first (an action runs on one trigger), marketplace
+actions, and deploy-cli settings such as `AUTH0_ALLOW_DELETE` (see `settings.prune`).
 """
 
 from __future__ import annotations

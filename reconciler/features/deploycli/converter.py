@@ -7,15 +7,26 @@ import re
 from pathlib import Path
 
 from reconciler.core.errors import ReconcilerError
+from reconciler.features.deploycli.bindings import read_bindings
+from reconciler.features.deploycli.modules import ReadModule, read_modules
 from reconciler.features.deploycli.reader import (
     TOKEN,
     ReadAction,
     Reader,
-    read_bindings,
     read_directory,
     read_yaml,
 )
-from reconciler.features.export import Bundle, EnvVar, ExportAction, SecretRef, VarNames
+from reconciler.features.export import (
+    Bundle,
+    EnvVar,
+    ExportAction,
+    ExportModule,
+    ExportModuleRef,
+    SecretRef,
+    VarNames,
+)
+
+Owner = tuple[str, str]  # ("action" | "module", name)
 
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -26,29 +37,29 @@ def _forms(reader: Reader, key: str) -> str:
 
 
 def _secrets(
-    reader: Reader, actions: list[ReadAction]
-) -> tuple[dict[tuple[str, str], str], list[EnvVar]]:
-    """(action, secret) -> variable name, and the `.env.example` entries. Exact-marker values
-    keep their KEY; every other value gets a generated name and is never copied."""
-    ordered = sorted(((a.name, *s) for a in actions for s in a.secrets), key=lambda t: t[:2])
+    reader: Reader, owners: list[tuple[Owner, list[tuple[str, str | None]]]]
+) -> tuple[dict[tuple[Owner, str], str], list[EnvVar]]:
+    """((kind, owner), secret) -> variable name, and the `.env.example` entries. Exact-marker
+    values keep their KEY; every other value gets a generated name and is never copied."""
+    ordered = sorted(((o, *s) for o, secrets in owners for s in secrets), key=lambda t: t[:2])
     keyed: dict[str, list[str]] = {}
-    for action, secret, value in ordered:
+    for (kind, owner), secret, value in ordered:
         key = reader.keyword(value or "")
         if key is not None and _VAR.match(key):
-            keyed.setdefault(key, []).append(f"action {action}, secret {secret}")
+            keyed.setdefault(key, []).append(f"{kind} {owner}, secret {secret}")
     env = [
         EnvVar(key, f"deploy-cli keyword {_forms(reader, key)}: {'; '.join(uses)}")
         for key, uses in keyed.items()
     ]
     names = VarNames(keyed)
-    out: dict[tuple[str, str], str] = {}
-    for action, secret, value in ordered:
+    out: dict[tuple[Owner, str], str] = {}
+    for (kind, owner), secret, value in ordered:
         key = reader.keyword(value or "")
         if key is not None and _VAR.match(key):
-            out[(action, secret)] = key
+            out[((kind, owner), secret)] = key
             continue
-        var = out[(action, secret)] = names.new(action, secret)
-        what = f"action {action}, secret {secret}"
+        var = out[((kind, owner), secret)] = names.new(owner, secret)
+        what = f"{kind} {owner}, secret {secret}"
         if key is not None:
             why = f"was keyword {_forms(reader, key)}, not a valid variable name"
         elif not value:
@@ -84,7 +95,9 @@ def convert(path: Path) -> Bundle:
     kind, target = detect(path)
     reader = Reader(target.parent if kind == "yaml" else target)
     read = read_yaml if kind == "yaml" else read_directory
-    found, raw_triggers = read(reader, target)
+    found, raw_triggers, raw_modules = read(reader, target)
+    where = f"{reader.rel(target)} actionModules" if kind == "yaml" else "action-modules"
+    modules = read_modules(reader, raw_modules, reader.root, where)
     actions = [a for a in found if a is not None]
     seen: set[str] = set()
     for action in actions:
@@ -92,13 +105,16 @@ def convert(path: Path) -> Bundle:
             reader.problems.append(f"action {action.name!r} appears twice in the export")
         seen.add(action.name)
     bindings = read_bindings(reader, raw_triggers, seen)
-    variables, env = _secrets(reader, actions)
+    owners = [(("module", m.name), m.secrets) for m in modules]
+    owners += [(("action", a.name), a.secrets) for a in actions]
+    variables, env = _secrets(reader, owners)
     if reader.problems:
         count = len(reader.problems)
         raise ReconcilerError(
             f"cannot convert {path} ({count} problem{'s' * (count != 1)}):\n  "
             + "\n  ".join(reader.problems)
         )
+    declared = {m.name for m in modules}
     converted = tuple(
         ExportAction(
             name=a.name,
@@ -108,9 +124,11 @@ def convert(path: Path) -> Bundle:
             runtime=a.runtime,
             dependencies=tuple(sorted(a.dependencies, key=lambda d: d.name)),
             secrets=tuple(
-                SecretRef(name, variables[(a.name, name)]) for name, _ in sorted(a.secrets)
+                SecretRef(name, variables[(("action", a.name), name)])
+                for name, _ in sorted(a.secrets)
             ),
             deploy=a.deploy,
+            modules=_refs(reader, a, declared),
         )
         for a in sorted(actions, key=lambda a: a.name)
     )
@@ -121,4 +139,28 @@ def convert(path: Path) -> Bundle:
         bindings=tuple(bindings),
         env=tuple(env),
         warnings=tuple(reader.warnings),
+        modules=tuple(_module(m, variables) for m in sorted(modules, key=lambda m: m.name)),
     )
+
+
+def _module(module: ReadModule, variables: dict[tuple[Owner, str], str]) -> ExportModule:
+    secrets = tuple(
+        SecretRef(name, variables[(("module", module.name), name)])
+        for name, _ in sorted(module.secrets)
+    )
+    return ExportModule(module.name, module.code, module.dependencies, secrets)
+
+
+def _refs(reader: Reader, action: ReadAction, declared: set[str]) -> tuple[ExportModuleRef, ...]:
+    """The action's module references; one to a module the export does not hold is external
+    (a note says so: the module stays as the tenant has it)."""
+    out = []
+    for name, number in action.modules:
+        external = name not in declared
+        if external:
+            reader.warnings.append(
+                f"action {action.name}: module {name!r} is not in the export; "
+                "its reference is kept as external: true"
+            )
+        out.append(ExportModuleRef(name, number, external))
+    return tuple(out)

@@ -13,15 +13,14 @@ from typing import Any
 import yaml
 
 from reconciler.core import masking
-from reconciler.core.catalogue import Catalogue
 from reconciler.core.model import Dependency
-from reconciler.features.export import ExportBinding
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 _MARKER = re.compile(
     r"""(?P<q>['"]?)@@(?P<at>[A-Za-z0-9_.-]+)@@(?P=q)|##(?P<hash>[A-Za-z0-9_.-]+)##"""
 )
 TOKEN = re.compile(r"__reconciler_keyword_(\d+)__")
+CONVERTED = ("actions", "triggers", "actionModules", "action-modules")  # YAML keys, directories
 _CODE_MARKER = re.compile(r"@@[A-Za-z0-9_.-]+@@|##[A-Za-z0-9_.-]+##")
 
 
@@ -35,6 +34,7 @@ class ReadAction:
     dependencies: tuple[Dependency, ...]
     secrets: list[tuple[str, str | None]]  # (name, value with keyword tokens for markers)
     deploy: bool
+    modules: tuple[tuple[str, int], ...] = ()  # (module name, published version number)
 
 
 @dataclass
@@ -128,7 +128,7 @@ def _sanitize(name: str) -> str:
     return re.sub(r'[<>:"/\\|?*\x00-\x1f]', "-", name)
 
 
-def _text(reader: Reader, raw: dict[str, Any], key: str, where: str, *, required: bool) -> str:
+def text(reader: Reader, raw: dict[str, Any], key: str, where: str, *, required: bool) -> str:
     value = raw.get(key)
     if value in (None, "") and not required:
         return ""
@@ -144,7 +144,7 @@ def _text(reader: Reader, raw: dict[str, Any], key: str, where: str, *, required
     return value
 
 
-def _list(reader: Reader, raw: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+def items_of(reader: Reader, raw: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
     value = raw.get(key) or []
     if isinstance(value, str) and TOKEN.search(value):
         reader.problems.append(
@@ -162,7 +162,7 @@ def _action(reader: Reader, raw: Any, where: str, base: Path) -> ReadAction | No
     if not isinstance(raw, dict):
         reader.problems.append(f"{where}: an action must be a mapping")
         return None
-    name = _text(reader, raw, "name", where, required=True)
+    name = text(reader, raw, "name", where, required=True)
     if not name:
         return None
     where = f"{where} (action {name})"
@@ -170,16 +170,16 @@ def _action(reader: Reader, raw: Any, where: str, base: Path) -> ReadAction | No
         reader.marketplace.add(name)
         reader.warnings.append(f"{where}: marketplace action not converted (bind it as external)")
         return None
-    triggers = _list(reader, raw, "supported_triggers", where)
+    triggers = items_of(reader, raw, "supported_triggers", where)
     if len(triggers) > 1:
         reader.warnings.append(f"{where}: only the first of {len(triggers)} triggers is kept")
     if not triggers:
         reader.problems.append(f"{where}: 'supported_triggers' needs one entry")
     first, at = (triggers or [{}])[0], f"{where} supported_triggers[0]"
-    trigger = _text(reader, first, "id", at, required=True) if triggers else ""
-    version = _text(reader, first, "version", at, required=False)
-    runtime = _text(reader, raw, "runtime", where, required=False)
-    ref = _text(reader, raw, "code", where, required=True)
+    trigger = text(reader, first, "id", at, required=True) if triggers else ""
+    version = text(reader, first, "version", at, required=False)
+    runtime = text(reader, raw, "runtime", where, required=False)
+    ref = text(reader, raw, "code", where, required=True)
     code = None
     if ref:
         path = reader.find_code(base, name, ref)
@@ -193,16 +193,16 @@ def _action(reader: Reader, raw: Any, where: str, base: Path) -> ReadAction | No
                     "not substitute; read such values from event.secrets instead"
                 )
     deps = []
-    for dep in _list(reader, raw, "dependencies", where):
-        dep_name = _text(reader, dep, "name", f"{where} dependencies", required=True)
-        dep_version = _text(reader, dep, "version", f"{where} dependencies", required=True)
+    for dep in items_of(reader, raw, "dependencies", where):
+        dep_name = text(reader, dep, "name", f"{where} dependencies", required=True)
+        dep_version = text(reader, dep, "version", f"{where} dependencies", required=True)
         if dep_name and dep_version:
             deps.append(Dependency(dep_name, dep_version))
         if dep.get("registry_url"):
             reader.warnings.append(f"{where}: registry_url of {dep_name} not converted")
     secrets: list[tuple[str, str | None]] = []
-    for secret in _list(reader, raw, "secrets", where):
-        secret_name = _text(reader, secret, "name", f"{where} secrets", required=True)
+    for secret in items_of(reader, raw, "secrets", where):
+        secret_name = text(reader, secret, "name", f"{where} secrets", required=True)
         value = None if secret.get("value") is None else str(secret["value"])
         if value and not TOKEN.search(value):
             masking.register(value)  # a literal: never copied, and masked should it leak
@@ -210,28 +210,43 @@ def _action(reader: Reader, raw: Any, where: str, base: Path) -> ReadAction | No
             reader.problems.append(f"{where}: secret {secret_name} appears twice")
         elif secret_name:
             secrets.append((secret_name, value))
-    if raw.get("modules"):
-        reader.warnings.append(f"{where}: action modules not converted")
+    refs = module_refs(reader, raw, where)
     if not (trigger and code is not None):
         return None
     deploy = raw.get("deployed") is True
-    return ReadAction(name, trigger, version, runtime, code, tuple(deps), secrets, deploy)
+    return ReadAction(name, trigger, version, runtime, code, tuple(deps), secrets, deploy, refs)
+
+
+def module_refs(reader: Reader, raw: dict[str, Any], where: str) -> tuple[tuple[str, int], ...]:
+    """deploy-cli's `modules: [{module_name, module_version_number}]` of an action."""
+    out = []
+    for i, ref in enumerate(items_of(reader, raw, "modules", where)):
+        name = text(reader, ref, "module_name", f"{where} modules[{i}]", required=True)
+        number = ref.get("module_version_number")
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            reader.problems.append(
+                f"{where} modules[{i}]: 'module_version_number' must be a number (1 or more)"
+            )
+        elif name:
+            out.append((name, number))
+    return tuple(out)
 
 
 def _skipped(reader: Reader, names: list[str]) -> None:
-    shown = sorted(n for n in names if n not in ("actions", "triggers") and n[:1] != ".")
+    shown = sorted(n for n in names if n not in CONVERTED and n[:1] != ".")
     if shown:
         reader.warnings.append(
             f"not converted (reconciler manages actions only): {', '.join(shown)}"
         )
 
 
-def read_yaml(reader: Reader, path: Path) -> tuple[list[ReadAction | None], Any]:
+def read_yaml(reader: Reader, path: Path) -> tuple[list[ReadAction | None], Any, Any]:
+    """The actions, the raw `triggers` and the raw `actionModules` of a tenant file."""
     data, where = reader.parse(path, "yaml"), reader.rel(path)
     if data is not None and not isinstance(data, dict):
         reader.problems.append(f"{where}: not a deploy-cli tenant file (not a mapping)")
     if not isinstance(data, dict):
-        return [], None
+        return [], None, None
     _skipped(reader, [str(k) for k in data])
     raw_actions = data.get("actions") or []
     if not isinstance(raw_actions, list):
@@ -241,10 +256,11 @@ def read_yaml(reader: Reader, path: Path) -> tuple[list[ReadAction | None], Any]
     actions = [
         _action(reader, raw, f"{where} actions[{i}]", base) for i, raw in enumerate(raw_actions)
     ]
-    return actions, data.get("triggers")
+    return actions, data.get("triggers"), data.get("actionModules")
 
 
-def read_directory(reader: Reader, root: Path) -> tuple[list[ReadAction | None], Any]:
+def read_directory(reader: Reader, root: Path) -> tuple[list[ReadAction | None], Any, Any]:
+    """The actions, the raw triggers map and the modules of `action-modules/*.json`."""
     _skipped(reader, [p.name for p in root.iterdir()])
     actions = []
     for path in sorted((root / "actions").glob("*.json")):
@@ -254,42 +270,5 @@ def read_directory(reader: Reader, root: Path) -> tuple[list[ReadAction | None],
     files = sorted((root / "triggers").glob("*.json"))
     preferred = root / "triggers" / "triggers.json"  # deploy-cli writes this one, reads the first
     chosen = preferred if preferred in files else (files[0] if files else None)
-    return actions, reader.parse(chosen, "json") if chosen else None
-
-
-def _entry(reader: Reader, item: Any, where: str, names: set[str]) -> ExportBinding | None:
-    if not isinstance(item, dict):
-        reader.problems.append(f"{where}: must be a mapping with action_name")
-        return None
-    action = _text(reader, item, "action_name", where, required=True)
-    display = _text(reader, item, "display_name", where, required=False)
-    if not action:
-        return None
-    note = ""
-    if action not in names:
-        note = "marketplace integration" if action in reader.marketplace else "not in the export"
-    return ExportBinding(action, "" if display == action else display, bool(note), note)
-
-
-def read_bindings(
-    reader: Reader, raw: Any, names: set[str]
-) -> list[tuple[str, tuple[ExportBinding, ...]]]:
-    if raw is None:
-        return []
-    if not isinstance(raw, dict):
-        reader.problems.append("triggers: must map trigger ids to lists")
-        return []
-    catalogue = Catalogue()
-    out = []
-    for trigger_id in sorted(str(k) for k in raw):
-        items = raw[trigger_id] or []
-        if catalogue.versions(trigger_id) and not catalogue.is_trigger_bound(trigger_id):
-            reader.warnings.append(f"triggers.{trigger_id}: entity-bound trigger, not converted")
-        elif not isinstance(items, list):
-            reader.problems.append(f"triggers.{trigger_id}: must be a list")
-        else:
-            found = [
-                _entry(reader, x, f"triggers.{trigger_id}[{i}]", names) for i, x in enumerate(items)
-            ]
-            out.append((trigger_id, tuple(e for e in found if e is not None)))
-    return out
+    modules = [reader.parse(p, "json") for p in sorted((root / "action-modules").glob("*.json"))]
+    return actions, reader.parse(chosen, "json") if chosen else None, modules or None

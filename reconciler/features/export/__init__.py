@@ -11,6 +11,9 @@ output, the same for both:
 - `<trigger>.yaml`: the actions of one trigger; their code in `<trigger>/<name>.js` (names
   slugified: spaces and slashes become `-`, case-insensitive collisions get `-2`, `-3`, ...).
 - `bindings.yaml`: the ordered binding lists; actions not written here are `external: true`.
+- `modules.yaml`: the Actions Modules (their drafts), their code in `modules/<name>.js`; each
+  action's `modules:` pins the published version numbers its draft uses. A module never
+  published gets `publish: false`; its secrets become variables `<MODULE>_<SECRET>`.
 - `.env.example`: every `${VAR}` the manifests reference, with an empty value and a comment naming
   the action and secret. Secret values cannot be read from Auth0, so every secret becomes a
   reference; the variable is `<ACTION>_<SECRET>` upper-cased, other characters `_`, made unique.
@@ -31,12 +34,15 @@ from reconciler.features.export.bundle import (
     BINDINGS_FILE,
     ENV_FILE,
     MODELINE,
+    MODULES_FILE,
     SCHEMA_COPY,
     SCHEMA_NOTE,
     Bundle,
     EnvVar,
     ExportAction,
     ExportBinding,
+    ExportModule,
+    ExportModuleRef,
     SecretRef,
     VarNames,
     ident,
@@ -50,7 +56,7 @@ from reconciler.features.export.files import (
     summary,
     write_tree,
 )
-from reconciler.features.export.fromlive import bundle_from_live, read_for_export
+from reconciler.features.export.fromlive import bundle_from_live, read_for_export, read_modules
 
 __all__ = [
     "BINDINGS_FILE",
@@ -62,6 +68,9 @@ __all__ = [
     "EnvVar",
     "ExportAction",
     "ExportBinding",
+    "ExportModule",
+    "ExportModuleRef",
+    "MODULES_FILE",
     "SecretRef",
     "VarNames",
     "bundle_from_live",
@@ -70,6 +79,7 @@ __all__ = [
     "manifest_schema_text",
     "ident",
     "read_for_export",
+    "read_modules",
     "render_bundle",
     "scalar",
     "summary",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from reconciler.core.model import Dependency
 
 BINDINGS_FILE = "bindings.yaml"
+MODULES_FILE = "modules.yaml"  # the modules' code in modules/<name>.js
 ENV_FILE = ".env.example"
 SCHEMA_COPY = "schemas/manifest.schema.json"  # written next to the manifests
 MODELINE = f"# yaml-language-server: $schema={SCHEMA_COPY}\n"
@@ -32,6 +33,26 @@ class ExportAction:
     dependencies: tuple[Dependency, ...] = ()
     secrets: tuple[SecretRef, ...] = ()
     deploy: bool = True
+    protect: bool = False
+    modules: tuple[ExportModuleRef, ...] = ()  # in the API's order
+
+
+@dataclass(frozen=True, slots=True)
+class ExportModuleRef:
+    """An action's use of a module: a published version number (or "latest")."""
+
+    name: str
+    version: int | str
+    external: bool = False  # the module is not written by this export
+
+
+@dataclass(frozen=True, slots=True)
+class ExportModule:
+    name: str
+    code: str
+    dependencies: tuple[Dependency, ...] = ()
+    secrets: tuple[SecretRef, ...] = ()
+    publish: bool = True
     protect: bool = False
 
 
@@ -58,6 +79,7 @@ class Bundle:
     bindings: tuple[tuple[str, tuple[ExportBinding, ...]], ...]  # (trigger, entries in order)
     env: tuple[EnvVar, ...]  # sorted by name
     warnings: tuple[str, ...] = ()
+    modules: tuple[ExportModule, ...] = ()  # sorted by name
 
 
 # --------------------------------------------------------------------------- names

@@ -12,16 +12,20 @@ from pathlib import Path
 import yaml
 
 from reconciler.core.errors import ReconcilerError
+from reconciler.core.model import Dependency
 from reconciler.features.export.bundle import (
     BINDINGS_FILE,
     ENV_FILE,
     MODELINE,
+    MODULES_FILE,
     SCHEMA_COPY,
     SCHEMA_NOTE,
     Bundle,
     EnvVar,
     ExportAction,
     ExportBinding,
+    ExportModule,
+    SecretRef,
 )
 
 
@@ -69,16 +73,51 @@ def _action_lines(action: ExportAction, code_path: str) -> list[str]:
     if action.runtime:
         lines.append(f"    runtime: {scalar(action.runtime)}")
     lines.append(f"    code: {scalar(code_path)}")
-    if action.dependencies:
-        lines.append("    dependencies:")
-        lines += [f"      {scalar(d.name)}: {scalar(d.version)}" for d in action.dependencies]
-    if action.secrets:
-        lines.append("    secrets:")
-        lines += [f"      {scalar(s.name)}: {scalar('${' + s.var + '}')}" for s in action.secrets]
+    lines += _content_lines(action.dependencies, action.secrets)
+    if action.modules:
+        lines.append("    modules:")
+    for ref in action.modules:
+        lines += [f"      - name: {scalar(ref.name)}", f"        version: {ref.version}"]
+        if ref.external:
+            lines.append("        external: true # not managed by these manifests")
     lines.append(f"    deploy: {'true' if action.deploy else 'false'}")
     if action.protect:
         lines.append("    protect: true")
     return lines
+
+
+def _content_lines(deps: Iterable[Dependency], secrets: Iterable[SecretRef]) -> list[str]:
+    """`dependencies:` and `secrets:` of an action or a module (each only when not empty)."""
+    deps, secrets = list(deps), list(secrets)
+    lines = ["    dependencies:"] if deps else []
+    lines += [f"      {scalar(d.name)}: {scalar(d.version)}" for d in deps]
+    lines += ["    secrets:"] if secrets else []
+    lines += [f"      {scalar(s.name)}: {scalar('${' + s.var + '}')}" for s in secrets]
+    return lines
+
+
+def _module_lines(module: ExportModule, code_path: str) -> list[str]:
+    lines = [f"  - name: {scalar(module.name)}", f"    code: {scalar(code_path)}"]
+    lines += _content_lines(module.dependencies, module.secrets)
+    if not module.publish:
+        lines.append("    publish: false # never published in the tenant")
+    if module.protect:
+        lines.append("    protect: true")
+    return lines
+
+
+def _modules_files(modules: Iterable[ExportModule], header: str) -> dict[str, str]:
+    """`modules.yaml` and each module's code in `modules/<name>.js` (none without modules)."""
+    files: dict[str, str] = {}
+    taken: set[str] = set()
+    blocks = []
+    for module in modules:
+        code_path = f"modules/{_unique(file_slug(module.name), taken)}.js"
+        files[code_path] = module.code
+        blocks.append("\n".join(_module_lines(module, code_path)))
+    if blocks:
+        files[MODULES_FILE] = header + "modules:\n" + "\n\n".join(blocks) + "\n"
+    return files
 
 
 def _binding_lines(entry: ExportBinding) -> list[str]:
@@ -118,7 +157,7 @@ def render_bundle(bundle: Bundle) -> dict[str, str]:
     by_trigger: dict[str, list[ExportAction]] = {}
     for action in bundle.actions:
         by_trigger.setdefault(action.trigger, []).append(action)
-    stems: set[str] = {"bindings", "schemas"}
+    stems: set[str] = {"bindings", "schemas", "modules"}
     for trigger in sorted(by_trigger):
         stem = _unique(file_slug(trigger), stems)
         taken: set[str] = set()
@@ -128,6 +167,7 @@ def render_bundle(bundle: Bundle) -> dict[str, str]:
             files[code_path] = action.code
             blocks.append("\n".join(_action_lines(action, code_path)))
         files[f"{stem}.yaml"] = header + "actions:\n" + "\n\n".join(blocks) + "\n"
+    files.update(_modules_files(bundle.modules, header))
     if bundle.bindings:
         lines = [
             "# Execution order per trigger. A trigger listed here is owned whole: apply makes its",
@@ -180,8 +220,9 @@ def summary(bundle: Bundle, out: Path, files: Mapping[str, str]) -> str:
     def count(n: int, word: str) -> str:
         return f"{n} {word}{'s' * (n != 1)}"
 
+    modules = f"{count(len(bundle.modules), 'module')}, " if bundle.modules else ""
     return (
-        f"wrote {count(len(bundle.actions), 'action')}, "
+        f"wrote {count(len(bundle.actions), 'action')}, {modules}"
         f"{count(len(bundle.bindings), 'binding list')} and "
         f"{count(len(bundle.env), 'variable')} to {out} ({count(len(files), 'file')})"
     )

@@ -5,17 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.live import name_bindings
+from reconciler.auth0.live_modules import to_module
+from reconciler.auth0.modules import ModulesApi
 from reconciler.auth0.protocol import TenantAPI
 from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
-from reconciler.core.errors import ReconcilerError
-from reconciler.core.livemodel import LiveAction, LiveState
+from reconciler.core.errors import ApiError, ReconcilerError
+from reconciler.core.livemodel import LiveAction, LiveModule, LiveState
 from reconciler.core.trailer import strip_trailer
 from reconciler.features.export.bundle import (
     Bundle,
     EnvVar,
     ExportAction,
     ExportBinding,
+    ExportModule,
+    ExportModuleRef,
     SecretRef,
     VarNames,
 )
@@ -37,16 +42,73 @@ def read_for_export(api: TenantAPI, *, tenant: str) -> LiveState:
     return replace(live, bindings=tuple(both))
 
 
-def _check_unique(actions: Iterable[LiveAction]) -> None:
+def read_modules(client: Auth0Client) -> tuple[tuple[LiveModule, ...], str | None]:
+    """The tenant's Actions Modules (their drafts; the list pages only), sorted by name, and a
+    note when the tenant does not offer modules (404/501, or 403 feature_not_enabled: Actions
+    Modules are an early-access feature), which exports none rather than failing."""
+    try:
+        raw = ModulesApi(client).list_modules()
+    except ApiError as exc:
+        off = exc.status in (404, 501) or exc.error_code == "feature_not_enabled"
+        if not off:
+            raise
+        return (), f"the tenant does not offer Actions Modules ({exc.status}); none exported"
+    found = (to_module(m) for m in raw)
+    return tuple(sorted(found, key=lambda m: (m.name, m.id))), None
+
+
+def _check_unique(items: Iterable[LiveAction | LiveModule], what: str = "actions") -> None:
     seen: dict[str, list[str]] = {}
-    for action in actions:
-        seen.setdefault(action.name, []).append(action.id)
+    for item in items:
+        seen.setdefault(item.name, []).append(item.id)
     for name, ids in sorted(seen.items()):
         if len(ids) > 1:
             raise ReconcilerError(
-                f"the tenant has {len(ids)} actions named {name!r} ({', '.join(ids)}); "
+                f"the tenant has {len(ids)} {what} named {name!r} ({', '.join(ids)}); "
                 "rename or delete all but one before exporting"
             )
+
+
+def _secret_refs(
+    owner: str, what: str, secret_names: Iterable[str], names: VarNames, env: list[EnvVar]
+) -> tuple[SecretRef, ...]:
+    """Each secret as a `${VAR}` reference, its variable listed in `env`."""
+    out = []
+    for secret in secret_names:
+        var = names.new(owner, secret)
+        out.append(SecretRef(secret, var))
+        env.append(EnvVar(var, f"{what} {owner}, secret {secret}"))
+    return tuple(out)
+
+
+def _export_module(
+    module: LiveModule, names: VarNames, env: list[EnvVar], warnings: list[str]
+) -> ExportModule:
+    """One module's draft; never published -> `publish: false` (the round trip publishes
+    nothing new), as a never-deployed action gets `deploy: false`."""
+    code, info = strip_trailer(module.code)
+    published = module.latest_version_number > 0
+    if published and not module.all_changes_published:
+        warnings.append(
+            f"module {module.name!r}: the draft has changes that were never published; "
+            "the export holds the draft, so the next apply publishes it"
+        )
+    return ExportModule(
+        name=module.name,
+        code=code,
+        dependencies=module.dependencies,
+        secrets=_secret_refs(module.name, "module", (s.name for s in module.secrets), names, env),
+        publish=published,
+        protect=info is not None and info.protect,
+    )
+
+
+def _module_refs(action: LiveAction, exported: set[str]) -> tuple[ExportModuleRef, ...]:
+    """The draft's module references, pinned to the version numbers the tenant shows."""
+    return tuple(
+        ExportModuleRef(ref.name, ref.version_number, ref.name not in exported)
+        for ref in action.modules
+    )
 
 
 def _export_action(
@@ -54,11 +116,8 @@ def _export_action(
 ) -> ExportAction:
     """One custom action as exported; its secrets become variables listed in `env`."""
     code, info = strip_trailer(live_action.code)
-    secrets = []
-    for secret in live_action.secrets:
-        var = names.new(live_action.name, secret.name)
-        secrets.append(SecretRef(secret.name, var))
-        env.append(EnvVar(var, f"action {live_action.name}, secret {secret.name}"))
+    secret_names = (s.name for s in live_action.secrets)
+    secrets = _secret_refs(live_action.name, "action", secret_names, names, env)
     deployed = live_action.deployed_version is not None
     if deployed and not live_action.all_changes_deployed:
         warnings.append(
@@ -72,7 +131,7 @@ def _export_action(
         trigger_version=live_action.trigger_version,
         runtime=live_action.runtime,
         dependencies=live_action.dependencies,
-        secrets=tuple(secrets),
+        secrets=secrets,
         deploy=deployed,
         protect=info is not None and info.protect,
     )
@@ -106,18 +165,23 @@ def _export_bindings(
 
 
 def bundle_from_live(live: LiveState) -> Bundle:
-    """What `export` writes for this tenant (pure)."""
+    """What `export` writes for this tenant (pure): its custom actions, the modules in
+    `live.modules` and the binding lists."""
     custom = [a for a in live.actions if not a.marketplace]
     _check_unique(custom)
+    _check_unique(live.modules, "modules")
     names = VarNames()
     warnings: list[str] = []
     actions: list[ExportAction] = []
     env: list[EnvVar] = []
+    modules = [_export_module(m, names, env, warnings) for m in live.modules]
+    declared = {m.name for m in modules}
     for live_action in sorted(custom, key=lambda a: a.name):
         if not live_action.trigger:
             warnings.append(f"action {live_action.name!r} has no trigger; not exported")
             continue
-        actions.append(_export_action(live_action, names, env, warnings))
+        action = _export_action(live_action, names, env, warnings)
+        actions.append(replace(action, modules=_module_refs(live_action, declared)))
     bindings = _export_bindings(live, {a.name for a in actions}, warnings)
     return Bundle(
         source=f"Exported from tenant {live.tenant} by `reconciler export`.",
@@ -125,4 +189,5 @@ def bundle_from_live(live: LiveState) -> Bundle:
         bindings=tuple(bindings),
         env=tuple(sorted(env, key=lambda e: e.name)),
         warnings=tuple(warnings),
+        modules=tuple(modules),
     )

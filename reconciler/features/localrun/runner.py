@@ -44,8 +44,20 @@ STATS_KEYS = (
 
 
 @dataclass(frozen=True)
+class ModuleCode:
+    """An Actions Module as a run sees it: `require("<name>")` loads `code`, which reads its own
+    secrets as `actions.secrets.NAME` (Auth0's global for module code) and requires its own
+    npm dependencies."""
+
+    code: str
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    dependencies: Sequence[Dependency] = ()
+
+
+@dataclass(frozen=True)
 class Job:
-    """What one run needs; `modules` maps an Actions Module name to its code."""
+    """What one run needs; `modules` maps an Actions Module name to its code (or, with its
+    secrets and dependencies, to a ModuleCode)."""
 
     name: str
     trigger: str
@@ -53,7 +65,7 @@ class Job:
     event: Mapping[str, Any]
     secrets: Mapping[str, str] = field(default_factory=dict)
     dependencies: Sequence[Dependency] = ()
-    modules: Mapping[str, str] = field(default_factory=dict)
+    modules: Mapping[str, str | ModuleCode] = field(default_factory=dict)
     time_limit_s: float = TIME_LIMIT_S
     cache_root: Path = npm.DEFAULT_CACHE
 
@@ -76,12 +88,33 @@ def event_secrets(job: Job) -> dict[str, Any]:
     return {**(given if isinstance(given, dict) else {}), **job.secrets}
 
 
-def _write_tree(work: Path, job: Job) -> Path:
-    for module, text in job.modules.items():
-        where = work / "node_modules" / module
+def module_codes(job: Job) -> dict[str, ModuleCode]:
+    return {
+        name: mod if isinstance(mod, ModuleCode) else ModuleCode(mod)
+        for name, mod in job.modules.items()
+    }
+
+
+def _module_text(mod: ModuleCode) -> str:
+    """The module's code behind a one-line prelude (line numbers stay the code's own): its
+    `actions.secrets`, as Auth0 gives module code."""
+    secrets = json.dumps({"secrets": dict(mod.secrets)}, ensure_ascii=False)
+    return f"var actions = Object.freeze({secrets}); " + mod.code
+
+
+def _write_modules(work: Path, job: Job) -> None:
+    for name, mod in module_codes(job).items():
+        where = work / "node_modules" / name
         where.mkdir(parents=True, exist_ok=True)
-        (where / "index.js").write_text(text, encoding="utf-8")
-        (where / "package.json").write_text(json.dumps({"name": module}), encoding="utf-8")
+        (where / "index.js").write_text(_module_text(mod), encoding="utf-8")
+        (where / "package.json").write_text(json.dumps({"name": name}), encoding="utf-8")
+        if mod.dependencies and npm.needed(mod.code, mod.dependencies):
+            installed = npm.install(mod.dependencies, job.cache_root).resolve()
+            (where / "node_modules").symlink_to(installed, target_is_directory=True)
+
+
+def _write_tree(work: Path, job: Job) -> Path:
+    _write_modules(work, job)
     code = work / "action.js"
     code.write_text(job.code, encoding="utf-8")
     event = {**job.event, "secrets": event_secrets(job)}
@@ -190,4 +223,5 @@ def run(job: Job) -> dict[str, Any]:
     )
     payload["stats"] = stats
     secrets = [v for v in event_secrets(job).values() if isinstance(v, str)]
+    secrets += [v for m in module_codes(job).values() for v in m.secrets.values()]
     return {"payload": _mask(payload, secrets)}
