@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from reconciler.core.model import DesiredState
 from reconciler.core.trailer import compute_digest, with_trailer
 from reconciler.manifest import load_manifests
 from tests.support import Api, env_values
@@ -15,10 +16,29 @@ from tests.support import Api, env_values
 Cli = Callable[..., tuple[int, str, str]]
 
 
+def _modules_by_hand(api: Api, desired: DesiredState) -> dict[str, dict[str, str]]:
+    """Each example module created with the ownership trailer and published once (version 1,
+    which `latest` and `1` both name); its action reference by module name."""
+    pins = {}
+    for module in desired.modules:
+        values = {s.name: s.value.reveal() for s in module.secrets if s.value is not None}
+        code = with_trailer(module.code, compute_digest(values), protect=module.protect)
+        body = {"name": module.name, "code": code}
+        body |= {"secrets": [{"name": k, "value": v} for k, v in values.items()]}
+        body |= {
+            "dependencies": [{"name": d.name, "version": d.version} for d in module.dependencies]
+        }
+        module_id = api.call("POST", "/actions/modules", json=body)["id"]
+        version = api.call("POST", f"/actions/modules/{module_id}/versions")["id"]
+        pins[module.name] = {"module_id": module_id, "module_version_id": version}
+    return pins
+
+
 def make_equal_by_hand(api: Api, root: Path) -> None:
     """Build the desired tenant through the raw API (as another tool or a person would):
     create, deploy and bind every example action, with the ownership trailer."""
     desired = load_manifests(root, env=env_values(), node_check=False)
+    pins = _modules_by_hand(api, desired)
     ids = {}
     for action in desired.actions:
         values = {s.name: s.value.reveal() for s in action.secrets if s.value is not None}
@@ -29,6 +49,7 @@ def make_equal_by_hand(api: Api, root: Path) -> None:
             "runtime": action.runtime,
             "dependencies": [{"name": d.name, "version": d.version} for d in action.dependencies],
             "secrets": [{"name": k, "value": v} for k, v in values.items()],
+            "modules": [pins[m.name] for m in action.modules],
             "deploy": True,
         }
         ids[action.name] = api.call("POST", "/actions/actions", json=body)["id"]
@@ -51,7 +72,7 @@ def test_fresh_tenant_plans_every_example_action_as_create(cli: Cli, root: Path)
     for name in ("block-bad-ips", "enrich-token", "m2m-quota", "signup-domain-allowlist"):
         assert f"+ action.{name} (create, deploy)" in out
     assert out.strip().endswith(
-        "Plan: 5 to create, 0 to update, 5 to deploy, 4 to rebind, 0 to delete."
+        "Plan: 6 to create, 0 to update, 6 to deploy, 4 to rebind, 0 to delete."
     )
 
 
