@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reconciler.core import masking
 from reconciler.core.model import Dependency
-from reconciler.features.deploycli.reader import TOKEN, Reader, _sanitize, items_of, text
+from reconciler.features.deploycli.reader import Reader, _sanitize, items_of, read_secrets, text
 
 MODULES_DIRECTORY = "action-modules"  # deploy-cli's constants.ACTION_MODULES_DIRECTORY
 
@@ -39,20 +38,6 @@ def _find_code(reader: Reader, base: Path, name: str, ref: str) -> Path | None:
     return None
 
 
-def _secrets(reader: Reader, raw: dict[str, Any], where: str) -> list[tuple[str, str | None]]:
-    out: list[tuple[str, str | None]] = []
-    for secret in items_of(reader, raw, "secrets", where):
-        name = text(reader, secret, "name", f"{where} secrets", required=True)
-        value = None if secret.get("value") is None else str(secret["value"])
-        if value and not TOKEN.search(value):
-            masking.register(value)  # a literal: never copied, and masked should it leak
-        if name in {n for n, _ in out}:
-            reader.problems.append(f"{where}: secret {name} appears twice")
-        elif name:
-            out.append((name, value))
-    return out
-
-
 def _module(reader: Reader, raw: Any, where: str, base: Path) -> ReadModule | None:
     if not isinstance(raw, dict):
         reader.problems.append(f"{where}: a module must be a mapping")
@@ -72,7 +57,7 @@ def _module(reader: Reader, raw: Any, where: str, base: Path) -> ReadModule | No
         dep_version = text(reader, dep, "version", f"{where} dependencies", required=True)
         if dep_name and dep_version:
             deps.append(Dependency(dep_name, dep_version))
-    secrets = _secrets(reader, raw, where)
+    secrets = read_secrets(reader, raw, where)
     if code is None:
         return None
     return ReadModule(name, code, tuple(sorted(deps, key=lambda d: d.name)), secrets)

@@ -158,6 +158,21 @@ def items_of(reader: Reader, raw: dict[str, Any], key: str, where: str) -> list[
     return value
 
 
+def read_secrets(reader: Reader, raw: dict[str, Any], where: str) -> list[tuple[str, str | None]]:
+    """An action's or module's `secrets`: (name, value as written); literals are masked."""
+    out: list[tuple[str, str | None]] = []
+    for secret in items_of(reader, raw, "secrets", where):
+        name = text(reader, secret, "name", f"{where} secrets", required=True)
+        value = None if secret.get("value") is None else str(secret["value"])
+        if value and not TOKEN.search(value):
+            masking.register(value)  # a literal: never copied, and masked should it leak
+        if name in {n for n, _ in out}:
+            reader.problems.append(f"{where}: secret {name} appears twice")
+        elif name:
+            out.append((name, value))
+    return out
+
+
 def _action(reader: Reader, raw: Any, where: str, base: Path) -> ReadAction | None:
     if not isinstance(raw, dict):
         reader.problems.append(f"{where}: an action must be a mapping")
@@ -200,16 +215,7 @@ def _action(reader: Reader, raw: Any, where: str, base: Path) -> ReadAction | No
             deps.append(Dependency(dep_name, dep_version))
         if dep.get("registry_url"):
             reader.warnings.append(f"{where}: registry_url of {dep_name} not converted")
-    secrets: list[tuple[str, str | None]] = []
-    for secret in items_of(reader, raw, "secrets", where):
-        secret_name = text(reader, secret, "name", f"{where} secrets", required=True)
-        value = None if secret.get("value") is None else str(secret["value"])
-        if value and not TOKEN.search(value):
-            masking.register(value)  # a literal: never copied, and masked should it leak
-        if secret_name in {n for n, _ in secrets}:
-            reader.problems.append(f"{where}: secret {secret_name} appears twice")
-        elif secret_name:
-            secrets.append((secret_name, value))
+    secrets = read_secrets(reader, raw, where)
     refs = module_refs(reader, raw, where)
     if not (trigger and code is not None):
         return None
