@@ -16,7 +16,6 @@ from reconciler.core.digests import key_from_env
 from reconciler.core.fields import ACTION_FIELD_NAMES
 from reconciler.core.model import DesiredState
 from reconciler.core.trailer import strip_trailer, verify
-from reconciler.diff.modules import module_values
 from reconciler.diff.secrets import desired_values
 from reconciler.plan import Plan
 from reconciler.plan.kinds import (
@@ -125,7 +124,7 @@ def _code_difference(mine: object, theirs: object) -> str | None:
 def _secret_difference(step: Step, desired: DesiredState) -> str | None:
     if isinstance(step, CreateModule | UpdateModule):
         module = desired.module(step.name)
-        values = module_values(module) if module is not None else None
+        values = desired_values(module) if module is not None else None
     elif isinstance(step, CreateAction | UpdateAction):
         action = desired.action(step.name)
         values = desired_values(action) if action is not None else None

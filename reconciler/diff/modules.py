@@ -16,7 +16,7 @@ from reconciler.core.trailer import TrailerInfo, code_hash, normalise_code, stri
 from reconciler.diff.actions import ignore_glob
 from reconciler.diff.fields import code_diff
 from reconciler.diff.records import CodeDiff, DependencyChange, FieldChange, FieldDiff, SecretChange
-from reconciler.diff.secrets import NEW_VALUE, UNKNOWN, Digests
+from reconciler.diff.secrets import NEW_VALUE, UNKNOWN, Digests, desired_values
 from reconciler.diff.types import ADOPT, CREATE, MANAGED, ORPHAN, UNMANAGED
 
 #: The draft fields an update may send, in payload order.
@@ -52,16 +52,6 @@ class ModuleDiff:
         return bool(self.update_fields) or self.publish or self.status == ORPHAN
 
 
-def module_values(module: DesiredModule) -> dict[str, str] | None:
-    """name -> clear value, or None when any value is unresolved."""
-    values: dict[str, str] = {}
-    for secret in module.secrets:
-        if secret.value is None:
-            return None
-        values[secret.name] = secret.value.reveal()
-    return values
-
-
 def _deps_changes(
     before: Sequence[tuple[str, str]], after: Sequence[tuple[str, str]]
 ) -> tuple[DependencyChange, ...]:
@@ -89,7 +79,7 @@ def _create(desired: DesiredModule) -> ModuleDiff:
         publish=desired.publish,
         diff=diff,
         reasons=("not in the tenant",),
-        secrets_unresolved=module_values(desired) is None,
+        secrets_unresolved=desired_values(desired) is None,
     )
 
 
@@ -142,7 +132,7 @@ def diff_module(
     """Compare one manifest module with the live module of the same name (None: absent)."""
     if live is None:
         return _create(desired)
-    values = module_values(desired)
+    values = desired_values(desired)
     code, info = strip_trailer(live.code)
     names = [s.name for s in desired.secrets]
     live_names = [s.name for s in live.secrets]

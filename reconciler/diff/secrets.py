@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from reconciler.core.digests import Scheme, prefetch
 from reconciler.core.livemodel import LiveState
-from reconciler.core.model import DesiredAction, DesiredState
+from reconciler.core.model import DesiredAction, DesiredModule, DesiredState
 from reconciler.core.trailer import (
     changed_values,
     digest_names,
@@ -27,10 +27,10 @@ REFRESH = (
 )
 
 
-def desired_values(action: DesiredAction) -> dict[str, str] | None:
-    """name -> clear value, or None when any value is unresolved."""
+def desired_values(owner: DesiredAction | DesiredModule) -> dict[str, str] | None:
+    """An action's or module's secrets: name -> clear value, or None when any is unresolved."""
     values: dict[str, str] = {}
-    for secret in action.secrets:
+    for secret in owner.secrets:
         if secret.value is None:
             return None
         values[secret.name] = secret.value.reveal()

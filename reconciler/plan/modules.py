@@ -15,8 +15,9 @@ from reconciler.core.livemodel import LiveAction, LiveModule, LiveState
 from reconciler.core.model import DesiredAction, DesiredModule, DesiredState
 from reconciler.core.trailer import compute_digest, with_trailer
 from reconciler.diff import ORPHAN, UNMANAGED, ActionDiff
-from reconciler.diff.modules import ModuleDiff, diff_modules, module_values
+from reconciler.diff.modules import ModuleDiff, diff_modules
 from reconciler.diff.records import FieldDiff
+from reconciler.diff.secrets import desired_values
 from reconciler.plan.kinds import (
     CreateModule,
     DeleteAction,
@@ -56,7 +57,7 @@ def _digest(md: ModuleDiff, options: PlanOptions) -> str:
         return md.reuse_digest
     module = md.desired
     assert module is not None
-    values = module_values(module)
+    values = desired_values(module)
     if values is None:
         raise ReconcilerError(
             f"{module.source}: module {module.name}: secret values are unresolved, so its "
