@@ -56,6 +56,13 @@ class ModuleSteps:
         module_id = step.module_id or self.ids.get(step.name)
         if module_id is None:
             raise StepFailed(f"module {step.name}: its id is unknown")
+        # a concurrent apply of the same manifests may have published this very draft: a
+        # second publish would make a version no plan pinned, and both applies fail verify
+        done = self.api.published_draft(module_id)
+        if done is not None and done.id is not None and done.number == step.version:
+            with self._lock:
+                self.versions[(step.name, step.version)] = (module_id, done.id)
+            return f"version {step.version} already published (by a concurrent apply)"
         version = self.api.publish_module(module_id)
         if version.id is None or version.number is None:
             raise StepFailed("the API answered the publish without a version id and number")

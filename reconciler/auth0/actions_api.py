@@ -141,6 +141,13 @@ class ActionsAPI:
         raw = ModulesApi(self.client).publish_module(module_id)
         return deployed_version({"id": raw.get("id"), "number": raw.get("version_number")})
 
+    def published_draft(self, module_id: str) -> DeployedVersion | None:
+        raw = ModulesApi(self.client).get_module(module_id)
+        latest = raw.get("latest_version")
+        if raw.get("all_changes_published") is not True or not isinstance(latest, dict):
+            return None
+        return deployed_version({"id": latest.get("id"), "number": latest.get("version_number")})
+
     def delete_module(self, module_id: str) -> None:
         ModulesApi(self.client).delete_module(module_id)
 

@@ -107,6 +107,9 @@ class TenantAPI(Protocol):
     def publish_module(self, module_id: str) -> DeployedVersion:
         """Publish the module's draft as its next version (id and number)."""
 
+    def published_draft(self, module_id: str) -> DeployedVersion | None:
+        """The module's newest version when its draft holds nothing unpublished, else None."""
+
     def delete_module(self, module_id: str) -> None:
         """Delete the module (ErrorKind.IN_USE while an action uses it)."""
 

@@ -38,9 +38,13 @@ def test_a_412_on_delete_means_in_use() -> None:
 class _Tenant:
     """Just the module calls ModuleSteps makes."""
 
-    def __init__(self, number: int = 2) -> None:
+    def __init__(self, number: int = 2, published: DeployedVersion | None = None) -> None:
         self.number = number
+        self.published = published  # the newest version when the draft is all published
         self.calls: list[tuple[str, Any]] = []
+
+    def published_draft(self, module_id: str) -> DeployedVersion | None:
+        return self.published
 
     def delete_module(self, module_id: str) -> None:
         self.calls.append(("delete", module_id))
@@ -80,3 +84,19 @@ def test_a_publish_numbered_otherwise_than_planned_fails() -> None:
     publish = PublishModule("mod_helpers", "helpers", 2)
     with pytest.raises(StepFailed, match="published as version 3, not 2 as planned"):
         _steps(_Tenant(number=3), publish).write(publish)
+
+
+def test_a_draft_a_concurrent_apply_published_as_planned_is_not_published_again() -> None:
+    tenant = _Tenant(number=3, published=DeployedVersion("ver_2", 2))
+    publish = PublishModule("mod_helpers", "helpers", 2)
+    steps = _steps(tenant, publish)
+    assert steps.write(publish) == "version 2 already published (by a concurrent apply)"
+    assert steps.resolve((ModulePin("helpers", 2),)) == {"helpers": ("mod_helpers", "ver_2")}
+    assert tenant.calls == []  # no second publish, no lookup
+
+
+def test_an_all_published_draft_at_another_version_is_published_as_before() -> None:
+    publish = PublishModule("mod_helpers", "helpers", 2)
+    tenant = _Tenant(number=3, published=DeployedVersion("ver_1", 1))
+    with pytest.raises(StepFailed, match="published as version 3, not 2 as planned"):
+        _steps(tenant, publish).write(publish)
