@@ -25,7 +25,7 @@ import atheris
 with atheris.instrument_imports():
     from reconciler.auth0 import transport
     from reconciler.auth0.client import Auth0Client
-    from reconciler.auth0.live import read_live
+    from reconciler.auth0.live_read import read_live
     from reconciler.auth0.token import Credentials
     from reconciler.core.errors import ManifestError, ReconcilerError
     from reconciler.core.model import DesiredState

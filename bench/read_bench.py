@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from reconciler.auth0.client import Auth0Client
-from reconciler.auth0.live import read_live
+from reconciler.auth0.live_read import read_live
 from reconciler.auth0.token import Credentials
 from reconciler.core.trailer import with_trailer
 from reconciler.emulator import EmulatorConfig, start_emulator

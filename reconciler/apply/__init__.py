@@ -1,22 +1,52 @@
-"""The applier: execute a plan through the client, safely and observably (DESIGN.md "Plan")."""
+"""The applier: execute a plan through the client, safely and observably (DESIGN.md "Plan").
+
+The names below are loaded on first use (PEP 562): `from reconciler.apply import StepResult`
+does not import the executor (issue 16).
+"""
 
 from __future__ import annotations
 
-from reconciler.apply.derive import underived_step
-from reconciler.apply.executor import Applier
-from reconciler.apply.journal import Journal
-from reconciler.apply.results import FAILED, OK, SKIPPED, ApplyResult, StepResult
-from reconciler.apply.stale import secret_mismatches, stale_resources
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reconciler.apply.derive import underived_step
+    from reconciler.apply.executor import Applier
+    from reconciler.apply.journal import Journal
+    from reconciler.apply.results import FAILED, OK, SKIPPED, ApplyResult, StepResult
+    from reconciler.apply.stale import secret_mismatches, stale_resources
+
+_WHERE = {
+    "underived_step": "derive",
+    "Applier": "executor",
+    "Journal": "journal",
+    "FAILED": "results",
+    "OK": "results",
+    "SKIPPED": "results",
+    "ApplyResult": "results",
+    "StepResult": "results",
+    "secret_mismatches": "stale",
+    "stale_resources": "stale",
+}
 
 __all__ = [
-    "FAILED",
-    "OK",
-    "SKIPPED",
     "Applier",
     "ApplyResult",
+    "FAILED",
     "Journal",
+    "OK",
+    "SKIPPED",
     "StepResult",
     "secret_mismatches",
     "stale_resources",
     "underived_step",
 ]
+
+
+def __getattr__(name: str) -> object:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value
+    return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from reconciler.auth0.actions_api import ActionsAPI
 from reconciler.auth0.client import Auth0Client
-from reconciler.auth0.live import read_live
+from reconciler.auth0.live_read import read_live
 from reconciler.auth0.protocol import DeployedVersion, TenantAPI, TestRun
 from reconciler.auth0.stats import Stats
 from reconciler.auth0.tenant import TenantSession, credentials_from_env, open_tenant

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from reconciler.auth0 import errormap, live, wire
+from reconciler.auth0 import errormap, live, live_read, wire
 from reconciler.auth0.client import Auth0Client
 from reconciler.auth0.modules import MODULES, ModulesApi
 from reconciler.auth0.protocol import DeployedVersion, TestRun
@@ -70,7 +70,7 @@ class ActionsAPI:
         return live.to_bindings(trigger, self.client.get_bindings(trigger))
 
     def read_live(self, *, tenant: str, owned_triggers: Iterable[str] = ()) -> LiveState:
-        return live.read_live(self.client, tenant=tenant, owned_triggers=owned_triggers)
+        return live_read.read_live(self.client, tenant=tenant, owned_triggers=owned_triggers)
 
     def list_versions(self, action_id: str) -> list[LiveVersion]:
         return [live.to_version(v) for v in self.client.list_versions(action_id)]

@@ -1,33 +1,26 @@
-"""Read the tenant into a `LiveState` at the minimum request count.
+"""The tenant's API objects as the live model, and which triggers' bindings a read needs.
 
-Requests: 1 token + 1 triggers + ceil(actions/100) action pages + T bindings, where T is the set
-of trigger-bound triggers that the manifests own or that a managed action (code carrying the
-ownership trailer) serves. The action list already carries each draft and its `deployed_version`,
-so there are no per-action GETs. Triggers, actions and the owned triggers' bindings are fetched
-concurrently, then the bindings of any other trigger a managed action serves; the client's rate
-limiter paces them all. Entity-bound triggers' bindings are never read.
+Requests of a read (live_read.py does them): 1 token + 1 triggers + ceil(actions/100) action
+pages + T bindings, where T is the set of trigger-bound triggers that the manifests own or that a
+managed action (code carrying the ownership trailer) serves. The action list already carries each
+draft and its `deployed_version`, so there are no per-action GETs. Entity-bound triggers'
+bindings are never read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
 from reconciler.auth0 import errormap
-from reconciler.auth0.client import Auth0Client
-from reconciler.auth0.live_modules import finish_modules, module_refs
-from reconciler.auth0.modules import ModulesApi
-from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
-from reconciler.core.errors import ApiError, ErrorKind
-from reconciler.core.interrupts import quiet_thread
+from reconciler.auth0.live_modules import module_refs
+from reconciler.core.catalogue import Catalogue
 from reconciler.core.livemodel import (
     BuildError,
     LiveAction,
     LiveBinding,
     LiveSecret,
-    LiveState,
     LiveTriggerBindings,
     LiveVersion,
     Trigger,
@@ -182,80 +175,3 @@ def triggers_to_read(
         if source.versions(trigger_id) and source.is_trigger_bound(trigger_id):
             out.append(trigger_id)
     return out
-
-
-def _bindings(client: Auth0Client, trigger_id: str) -> LiveTriggerBindings:
-    try:
-        return to_bindings(trigger_id, client.get_bindings(trigger_id))
-    except ApiError as exc:
-        # late 2024 the API answered 400 for entity-bound triggers; treat as "no bindings"
-        if exc.kind is ErrorKind.ENTITY_BOUND:
-            return LiveTriggerBindings(trigger_id, ())
-        raise
-
-
-def _prefetch(
-    pool: ThreadPoolExecutor,
-    client: Auth0Client,
-    owned: Sequence[str],
-    known: Sequence[Trigger] | None,
-    fallback: Sequence[Trigger],
-) -> dict[str, Future[LiveTriggerBindings]]:
-    """The bindings of the owned triggers, read alongside the action list instead of after it:
-    which triggers to read depends on the actions only through the managed ones, and the owned
-    ones are read anyway. The policy comes from the catalogue at hand (the tenant's from an
-    earlier read, else the built-in one); a prefetched trigger that the tenant's own list then
-    rules out is dropped unread (its result or error is never used)."""
-    early = triggers_to_read(known if known is not None else fallback, (), owned, fallback)
-    return {t: pool.submit(_bindings, client, t) for t in early}
-
-
-def read_live(
-    client: Auth0Client,
-    *,
-    tenant: str,
-    owned_triggers: Iterable[str] = (),
-    catalogue_triggers: Sequence[Trigger] = BUILTIN_TRIGGERS,
-    known_triggers: Sequence[Trigger] | None = None,
-    with_modules: bool = False,
-    resolve_module_latest: bool = True,
-) -> LiveState:
-    """The tenant as a LiveState.
-    `owned_triggers`: trigger ids listed under `bindings:` in the
-    manifests; `catalogue_triggers`: the policy source for trigger ids the tenant does not list;
-    `known_triggers`: the tenant's catalogue from an earlier read in the same run (it does not
-    change while we write actions), which saves the `GET /actions/triggers`. `with_modules`: also
-    read the Actions Modules (live_modules.py: their list pages alongside the action list, plus
-    with `resolve_module_latest` one GET per published module whose newest version no action
-    uses)."""
-    modules_api = ModulesApi(client)
-    owned = tuple(owned_triggers)
-    with ThreadPoolExecutor(MAX_WORKERS, "live", quiet_thread) as pool:
-        client.authenticate()  # one token before fanning out, not one per thread
-        triggers_f = None if known_triggers is not None else pool.submit(client.list_triggers)
-        actions_f = pool.submit(client.list_actions)
-        modules_f = pool.submit(modules_api.list_modules) if with_modules else None
-        early = _prefetch(pool, client, owned, known_triggers, catalogue_triggers)
-        if triggers_f is None:
-            triggers = tuple(known_triggers or ())
-        else:
-            triggers = tuple(to_trigger(t) for t in triggers_f.result())
-        raw_actions = actions_f.result()
-        actions = sorted((to_action(a) for a in raw_actions), key=lambda a: (a.name, a.id))
-        wanted = triggers_to_read(triggers, actions, owned, catalogue_triggers)
-        late = {t: pool.submit(_bindings, client, t) for t in wanted if t not in early}
-        bindings = [name_bindings((early.get(t) or late[t]).result(), actions) for t in wanted]
-        modules = (
-            ()
-            if modules_f is None
-            else finish_modules(
-                modules_api, pool, modules_f.result(), actions, resolve_latest=resolve_module_latest
-            )
-        )
-    return LiveState(
-        tenant=tenant,
-        triggers=triggers,
-        actions=tuple(actions),
-        bindings=tuple(sorted(bindings, key=lambda b: b.trigger)),
-        modules=modules,
-    )

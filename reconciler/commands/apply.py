@@ -11,10 +11,10 @@ import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
-from reconciler.apply import ApplyResult
 from reconciler.commands import output
 from reconciler.commands.common import (
     manifest_root,
@@ -23,17 +23,24 @@ from reconciler.commands.common import (
     var_file_option,
 )
 from reconciler.commands.options import TenantArgs, tenant_options
-from reconciler.commands.plan import per_target_path, render
-from reconciler.commands.progress import Progress
-from reconciler.commands.targets import Target, env_option, open_target, resolve_targets
+from reconciler.commands.targets import (
+    Target,
+    env_option,
+    open_target,
+    per_target_path,
+    resolve_targets,
+)
 from reconciler.core.errors import GuardError, Interrupted, ReconcilerError
 from reconciler.core.escaping import terminal
 from reconciler.core.exitcodes import ExitCode, combine
 from reconciler.core.interrupts import quiet_thread, read_line
-from reconciler.features.rootdir import DefaultRoot
-from reconciler.features.workflow import check_saved_plan, execute, plan_tenant, start_desired
-from reconciler.plan import Plan, PlanOptions, StepKind, planfile
-from reconciler.plan import sign as plansign
+from reconciler.core.plankey import plan_key
+from reconciler.features.ahead import opened
+from reconciler.plan.options import PlanOptions
+
+if TYPE_CHECKING:  # imported where used: the tenant read starts before they load (issue 16)
+    from reconciler.apply import ApplyResult
+    from reconciler.plan import Plan
 
 MAX_PLAN_FILE = 64 * 2**20  # characters; a plan of 100 actions x 100 kB of code is ~25 MB
 
@@ -47,6 +54,8 @@ Examples:
 
 
 def read_plan_file(path: str, key: str | None = None) -> Plan:
+    from reconciler.plan import planfile
+
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read(MAX_PLAN_FILE + 1)
@@ -67,6 +76,8 @@ def saved_plan_root(given: str, explicit: bool, plan: Plan) -> str:
     if plan.root is None:
         return manifest_root(None)
     if plan.root == ".":  # the current directory: skip its non-manifest YAML, as plan did
+        from reconciler.features.rootdir import DefaultRoot
+
         return DefaultRoot(".")
     return plan.root
 
@@ -108,24 +119,27 @@ def apply_target(target: Target, s: Settings, prefix: str = "") -> ApplyResult |
     plan_path = per_target_path(s.plan_file, target, s.many) if s.plan_file else None
     saved = read_plan_file(plan_path, s.plan_key) if plan_path else None
     root = saved_plan_root(s.root, s.root_explicit, saved) if saved else s.root
-    loading = start_desired(root, target.var_files)  # node --check runs on meanwhile
-    options = s.options
-    with loading.reported_first(), open_target(target) as session:
+    # the tenant read starts first; the manifests load (node --check runs on) meanwhile
+    with opened(open_target(target), root, target.var_files, s.options.digest_key) as start:
+        from reconciler.commands.plan import render
+        from reconciler.commands.progress import Progress
+        from reconciler.features import workflow  # the planner, while the digests are hashed
+
+        session, options = start.session, s.options
         if saved is not None:
-            desired = loading.result()
-            live = check_saved_plan(saved, session, desired, target.var_files)
-            plan = saved
-            deletes = any(step.kind is StepKind.DELETE for step in plan.steps)
-            options = PlanOptions(
-                allow_delete=options.allow_delete or deletes,
-                targets=plan.targets,
-                digest_key=options.digest_key,
+            desired = start.loading.result()
+            live = workflow.check_saved_plan(
+                saved, session, desired, target.var_files, read=start.ahead.read
             )
+            plan = saved
+            options = saved_options(plan, options)
             output.echo(
                 f"{prefix}Applying saved plan {plan.plan_digest[:19]} to {terminal(plan.tenant)}."
             )
         else:
-            desired, live, plan = plan_tenant(session, loading, options, target.var_files)
+            desired, live, plan = workflow.plan_tenant(
+                session, start.loading, options, target.var_files, start.ahead
+            )
             if s.many:
                 output.echo(f"=== {target.title} ===")
             output.echo(render(plan, "text").rstrip("\n"))
@@ -137,7 +151,7 @@ def apply_target(target: Target, s: Settings, prefix: str = "") -> ApplyResult |
         journal = per_target_path(s.journal, target, s.many) if s.journal else None
         progress = Progress(len(plan.steps), prefix=prefix, live=None if not s.many else False)
         try:
-            return execute(
+            return workflow.execute(
                 session,
                 plan,
                 desired,
@@ -149,6 +163,18 @@ def apply_target(target: Target, s: Settings, prefix: str = "") -> ApplyResult |
             )
         finally:
             progress.close()
+
+
+def saved_options(plan: Plan, options: PlanOptions) -> PlanOptions:
+    """A saved plan's own targets; deletes allowed when it has any (it was planned so)."""
+    from reconciler.plan import StepKind
+
+    deletes = any(step.kind is StepKind.DELETE for step in plan.steps)
+    return PlanOptions(
+        allow_delete=options.allow_delete or deletes,
+        targets=plan.targets,
+        digest_key=options.digest_key,
+    )
 
 
 def finish(result: ApplyResult | None, prefix: str = "") -> ExitCode:
@@ -227,7 +253,7 @@ def command(
     plan_opts: PlanOptions,
 ) -> int:
     """Make the tenant match the manifests."""
-    key = plansign.plan_key(os.environ, require=require_signed_plan)
+    key = plan_key(os.environ, require=require_signed_plan)
     explicit = root is not None
     # with --plan and no ROOT, apply_target takes the root the plan recorded
     root = manifest_root(root) if plan_file is None or explicit else "."

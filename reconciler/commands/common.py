@@ -11,8 +11,7 @@ import click
 
 from reconciler.commands import output
 from reconciler.core.digests import key_from_env
-from reconciler.features.rootdir import resolve_root
-from reconciler.plan import PlanOptions
+from reconciler.plan.options import PlanOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +29,10 @@ def root_argument(func: F) -> F:
 def manifest_root(given: str | None) -> str:
     """ROOT, else `root:` of ./reconciler.yaml, else the current directory when it holds
     manifests (naming the YAML files skipped as not manifests)."""
+    if given is not None:  # without importing the loader: `apply` reads the tenant first
+        return given
+    from reconciler.features.rootdir import resolve_root
+
     root, warning = resolve_root(given)
     if warning:
         output.warn(warning)

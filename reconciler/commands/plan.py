@@ -13,6 +13,7 @@ import shlex
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,21 +25,24 @@ from reconciler.commands.common import (
     var_file_option,
 )
 from reconciler.commands.options import TenantArgs, tenant_options
-from reconciler.commands.targets import Target, env_option, open_target, resolve_targets
+from reconciler.commands.targets import (
+    Target,
+    env_option,
+    open_target,
+    per_target_path,
+    resolve_targets,
+)
 from reconciler.core.errors import ReconcilerError
 from reconciler.core.exitcodes import ExitCode, combine
 from reconciler.core.interrupts import quiet_thread
 from reconciler.core.masking import mask
-from reconciler.features.workflow import plan_tenant, start_desired
-from reconciler.plan import Plan, PlanOptions, exit_code, planfile
-from reconciler.plan import sign as plansign
-from reconciler.render import (
-    GITHUB_LIMIT,
-    render_failure_markdown,
-    render_json,
-    render_markdown,
-    render_text,
-)
+from reconciler.core.plankey import plan_key
+from reconciler.features.ahead import opened
+from reconciler.plan.options import PlanOptions
+from reconciler.render.limits import GITHUB_LIMIT
+
+if TYPE_CHECKING:  # imported where used: the tenant read starts before they load (issue 16)
+    from reconciler.plan import Plan
 
 EPILOG = """\b
 Examples:
@@ -52,6 +56,8 @@ Examples:
 def render(
     plan: Plan, fmt: str, *, max_chars: int = GITHUB_LIMIT, full_plan: str | None = None
 ) -> str:
+    from reconciler.render import render_json, render_markdown, render_text
+
     if fmt == "json":
         return render_json(plan)
     if fmt == "markdown":
@@ -61,6 +67,8 @@ def render(
 
 def failure_markdown(tenant: str, error: ReconcilerError) -> str:
     """The PR comment of a failed plan (same sticky marker), so the PR shows the failure."""
+    from reconciler.render import render_failure_markdown
+
     return render_failure_markdown(tenant, [str(error)], int(error.exit_code)).rstrip("\n")
 
 
@@ -86,24 +94,23 @@ def tenant_label(tenant_args: TenantArgs, env_name: str | None) -> str:
 
 
 def write_plan_file(plan: Plan, path: str, key: str | None = None) -> None:
+    from reconciler.plan import planfile
+
     try:
         Path(path).write_text(mask(planfile.dumps(plan, key=key)), encoding="utf-8")
     except OSError as exc:
         raise ReconcilerError(f"cannot write plan file {path}: {exc.strerror}") from None
 
 
-def per_target_path(out: str, target: Target, many: bool) -> str:
-    """With several environments, `plan.json` becomes `plan.<env>.json` (also journals)."""
-    if not many or target.label is None:
-        return out
-    path = Path(out)
-    return str(path.with_name(f"{path.stem}.{target.label}{path.suffix or '.json'}"))
-
-
 def plan_target(root: str, target: Target, options: PlanOptions) -> Plan:
-    loading = start_desired(root, target.var_files)  # node --check runs on meanwhile
-    with loading.reported_first(), open_target(target) as session:
-        _, _, plan = plan_tenant(session, loading, options, target.var_files)
+    # the tenant read starts first; the manifests load (node --check runs on) meanwhile
+    with opened(open_target(target), root, target.var_files, options.digest_key) as start:
+        from reconciler.features.workflow import plan_tenant  # while the digests are hashed
+        from reconciler.plan import planfile
+
+        _, _, plan = plan_tenant(
+            start.session, start.loading, options, target.var_files, start.ahead
+        )
     return replace(plan, root=planfile.recorded_root(root))
 
 
@@ -114,6 +121,8 @@ class Outcome:
     error: ReconcilerError | None = None
 
     def code(self, detailed: bool) -> ExitCode:
+        from reconciler.plan import exit_code
+
         if self.error is not None:
             return self.error.exit_code
         assert self.plan is not None
@@ -137,7 +146,9 @@ def report(outcomes: list[Outcome], fmt: str, detailed: bool, max_chars: int) ->
     """The combined report of several environments, in reconciler.yaml order."""
     if fmt == "json":
         doc = {
-            o.target.label: (json.loads(render_json(o.plan)) if o.plan else {"error": str(o.error)})
+            o.target.label: (
+                json.loads(render(o.plan, "json")) if o.plan else {"error": str(o.error)}
+            )
             for o in outcomes
         }
         output.echo(json.dumps({"environments": doc}, indent=2, sort_keys=True))
@@ -207,7 +218,7 @@ def command(
     is the same as without it.
     """
     try:
-        key = plansign.plan_key(os.environ) if out else None  # fail before planning
+        key = plan_key(os.environ) if out else None  # fail before planning
         root = manifest_root(root)
         targets = resolve_targets(root, env_name, tenant_args, var_files)
         if len(targets) == 1:

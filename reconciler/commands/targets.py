@@ -11,13 +11,15 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from reconciler.auth0.tenant import TenantSession
 from reconciler.commands.options import TenantArgs, open_from_args
-from reconciler.features.environments import Environment, select
+
+if TYPE_CHECKING:
+    from reconciler.features.environments import Environment
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,6 +55,8 @@ def resolve_targets(
         return [Target(None, tenant_args, var_files)]
     if tenant_args.tenant is not None:
         raise click.UsageError("--tenant and --env cannot be used together")
+    from reconciler.features.environments import select
+
     targets = []
     for env in select(root, env_name):
         args = replace(
@@ -73,3 +77,11 @@ def open_target(target: Target) -> Iterator[TenantSession]:
     state_dir = f".reconciler/{target.label}" if target.label else ".reconciler"
     with open_from_args(target.tenant_args, env=environ, state_dir=Path(state_dir)) as session:
         yield session
+
+
+def per_target_path(out: str, target: Target, many: bool) -> str:
+    """With several environments, `plan.json` becomes `plan.<env>.json` (also journals)."""
+    if not many or target.label is None:
+        return out
+    path = Path(out)
+    return str(path.with_name(f"{path.stem}.{target.label}{path.suffix or '.json'}"))

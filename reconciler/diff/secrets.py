@@ -4,10 +4,10 @@ scheme (a "secret digest refresh", never a value change)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from reconciler.core.digests import Scheme, prefetch
-from reconciler.core.livemodel import LiveState
+from reconciler.core.livemodel import LiveAction
 from reconciler.core.model import DesiredAction, DesiredModule, DesiredState
 from reconciler.core.trailer import (
     changed_values,
@@ -87,13 +87,15 @@ def not_compared(digest: str, key: bytes | None) -> bool:
     return key is None and needs_key(digest, None)
 
 
-def prefetch_digests(desired: DesiredState, live: LiveState, key: bytes | None) -> None:
+def prefetch_digests(
+    desired: DesiredState, live_actions: Iterable[LiveAction], key: bytes | None
+) -> None:
     """Hash ahead, on every core, what the diff's `Digests.changed` will check: each managed
     action's draft digest against its desired values (the deployed version's digest is the
     same one unless the draft was rewritten since). The results are the cache's; the diff
     itself is unchanged and computes whatever is not there."""
     drafts: dict[str, list[str]] = {}
-    for live_action in live.actions:
+    for live_action in live_actions:
         info = strip_trailer(live_action.code)[1]
         if info is not None and info.secrets:
             drafts.setdefault(live_action.name, []).append(info.secrets)

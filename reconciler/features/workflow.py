@@ -19,7 +19,7 @@ from reconciler.apply import (
     stale_resources,
     underived_step,
 )
-from reconciler.auth0.live import read_live
+from reconciler.auth0.live_read import LiveRead, read_live
 from reconciler.auth0.tenant import TenantSession
 from reconciler.core.catalogue import BUILTIN_TRIGGERS, Catalogue
 from reconciler.core.digests import key_from_env
@@ -28,61 +28,35 @@ from reconciler.core.escaping import terminal
 from reconciler.core.livemodel import LiveAction, LiveState, Trigger
 from reconciler.core.model import DesiredState
 from reconciler.diff.secrets import prefetch_digests
-from reconciler.features.rootdir import DefaultRoot
+from reconciler.features.ahead import Ahead
 from reconciler.manifest import load_manifests
 from reconciler.manifest.deferred import settle
-from reconciler.manifest.loader import start_load
 from reconciler.manifest.staged import PendingLoad
 from reconciler.plan import Plan, PlanOptions, StepKind, make_plan
 from reconciler.plan.kinds import writes_after_deploys
-
-
-def load_desired(
-    root: str | Path, var_files: Sequence[str | Path] = (), *, node_check: bool = True
-) -> DesiredState:
-    """Load, validate and resolve the manifests (secret values registered with the masker).
-    An implicit root (DefaultRoot: no ROOT given) skips YAML that is clearly not a manifest.
-    The content lints are deferred (`desired.lints`): only the live tenant can tell whether they
-    block (`plan_tenant`, `check_saved_plan` settle them)."""
-    return load_manifests(
-        root,
-        resolve=True,
-        var_files=var_files,
-        node_check=node_check,
-        skip_foreign=isinstance(root, DefaultRoot),
-        defer_lints=True,
-    )
-
-
-def start_desired(root: str | Path, var_files: Sequence[str | Path] = ()) -> PendingLoad:
-    """`load_desired`, with `node --check` left running on its own thread: `plan_tenant` reads
-    the tenant meanwhile. Every other problem is raised here, before any request."""
-    return start_load(
-        root,
-        resolve=True,
-        var_files=var_files,
-        skip_foreign=isinstance(root, DefaultRoot),
-        defer_lints=True,
-        background=True,
-    )
 
 
 def read_tenant(
     session: TenantSession,
     desired: DesiredState,
     known_triggers: Sequence[Trigger] | None = None,
+    read: LiveRead | None = None,
 ) -> LiveState:
     """The tenant; its Actions Modules too when the manifests declare or reference one, or when
-    a live action references one (then the tenant is read a second time, with its modules)."""
+    a live action references one (then the tenant is read a second time, with its modules).
+    `read`: a read begun ahead (features/ahead.py), finished here instead of a new one."""
     owned = [b.trigger for b in desired.bindings]
     wanted = bool(desired.modules) or any(a.modules for a in desired.actions)
-    live = read_live(
-        session.client,
-        tenant=session.name,
-        owned_triggers=owned,
-        known_triggers=known_triggers,
-        with_modules=wanted,
-    )
+    if read is not None:
+        live = read.finish(owned, with_modules=wanted)
+    else:
+        live = read_live(
+            session.client,
+            tenant=session.name,
+            owned_triggers=owned,
+            known_triggers=known_triggers,
+            with_modules=wanted,
+        )
     if wanted or not any(a.modules for a in live.actions):
         return live
     return read_live(
@@ -144,13 +118,18 @@ def plan_tenant(
     loading: DesiredState | PendingLoad,
     options: PlanOptions,
     var_files: Sequence[str | Path] = (),
+    ahead: Ahead | None = None,
 ) -> tuple[DesiredState, LiveState, Plan]:
-    """Read the tenant and plan. While the tenant is read and the live secret digests are
-    checked (on every core, ahead of the diff), a pending load's `node --check` still runs;
-    its verdict is joined before the lints are settled."""
+    """Read the tenant (finish the read begun `ahead`) and plan. While the tenant is read and
+    the live secret digests are checked (on every core, ahead of the diff), a pending load's
+    `node --check` still runs; its verdict is joined before the lints are settled."""
     early = loading.preview if isinstance(loading, PendingLoad) else loading
-    live = read_tenant(session, early)
-    prefetch_digests(early, live, options.digest_key)
+    if ahead is None:
+        live = read_tenant(session, early)
+        prefetch_digests(early, live.actions, options.digest_key)
+    else:
+        live = read_tenant(session, early, read=ahead.read)
+        ahead.hashed()
     desired = loading.result() if isinstance(loading, PendingLoad) else loading
     desired = revalidate(desired, live, var_files)
     warnings = settle(desired, live)  # raises for lints on content this plan would write
@@ -163,6 +142,7 @@ def check_saved_plan(
     session: TenantSession,
     desired: DesiredState,
     var_files: Sequence[str | Path] = (),
+    read: LiveRead | None = None,
 ) -> LiveState:
     """Refuse (GuardError, exit 3) a plan for another tenant, from other manifests, with other
     secret values, whose resources moved since it was made, or with a step that the manifests at
@@ -179,7 +159,7 @@ def check_saved_plan(
     if plan.blocked:
         raise GuardError("this plan is blocked: " + clip("; ".join(plan.blocked), 400))
     problems = secret_mismatches(plan, desired)
-    live = read_tenant(session, desired)
+    live = read_tenant(session, desired, read=read)
     problems += stale_resources(plan, live)
     if problems:
         raise GuardError(

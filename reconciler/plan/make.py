@@ -34,9 +34,10 @@ from reconciler.plan.modules import (
     plan_modules,
     with_module_pins,
 )
+from reconciler.plan.options import PlanOptions
 from reconciler.plan.planfile.encode import plan_digest
 from reconciler.plan.steps import Builder, deleted_detail
-from reconciler.plan.types import PRUNE_DISABLED, Change, Plan, PlanOptions, summarize
+from reconciler.plan.types import PRUNE_DISABLED, Change, Plan, summarize
 
 _KIND_ORDER = {"module": 0, "action": 1}  # then bindings
 

@@ -27,7 +27,8 @@ from reconciler.plan.kinds import (
     UpdateAction,
     UpdateModule,
 )
-from reconciler.plan.types import PRUNE_DISABLED, ActionPrecondition, Change, PlanOptions
+from reconciler.plan.options import PlanOptions
+from reconciler.plan.types import PRUNE_DISABLED, ActionPrecondition, Change
 
 
 def module_precondition(live: LiveModule | None) -> ActionPrecondition:

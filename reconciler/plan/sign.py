@@ -14,15 +14,11 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 
-from reconciler.core.errors import GuardError, ReconcilerError
-from reconciler.core.masking import register
+from reconciler.core.errors import GuardError
+from reconciler.core.plankey import KEY_VAR
 from reconciler.plan.planfile.encode import canonical
 
-KEY_VAR = "RECONCILER_PLAN_KEY"
-REQUIRE_VAR = "RECONCILER_REQUIRE_SIGNED_PLAN"
 PREFIX = "hmac-sha256:"
-MIN_KEY_LEN = 16
-_TRUE = ("1", "true", "yes", "on")
 
 
 def sign(data: Mapping[str, object], key: str) -> str:
@@ -44,20 +40,3 @@ def check(data: object, key: str, *, source: str) -> None:
             f"{source}: the plan's signature does not match {KEY_VAR} "
             "(edited, or signed with another key); run plan again"
         )
-
-
-def plan_key(env: Mapping[str, str], *, require: bool = False) -> str | None:
-    """The signing key from `env` (None when unset). `require` (or RECONCILER_REQUIRE_SIGNED_PLAN
-    set to 1/true/yes/on) makes a missing key an error."""
-    key = env.get(KEY_VAR, "")
-    if key:
-        register(key)
-        if len(key) < MIN_KEY_LEN:
-            raise ReconcilerError(f"{KEY_VAR} is too short: use at least {MIN_KEY_LEN} characters")
-        return key
-    if require or env.get(REQUIRE_VAR, "").strip().lower() in _TRUE:
-        raise ReconcilerError(
-            f"signed plans are required (--require-signed-plan or {REQUIRE_VAR}) "
-            f"but {KEY_VAR} is not set"
-        )
-    return None

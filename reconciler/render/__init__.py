@@ -1,11 +1,28 @@
-"""Renderers: pure functions from a Plan to text. Printing (and masking) is the CLI's job."""
+"""Renderers: pure functions from a Plan to text. Printing (and masking) is the CLI's job.
+
+The names below are loaded on first use (PEP 562), so a command's options can use
+GITHUB_LIMIT without importing the renderers (issue 16).
+"""
 
 from __future__ import annotations
 
-from reconciler.render.failure import render_failure_markdown
-from reconciler.render.jsonout import render_json
-from reconciler.render.markdown import GITHUB_LIMIT, render_markdown
-from reconciler.render.text import render_text
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reconciler.render.failure import render_failure_markdown
+    from reconciler.render.jsonout import render_json
+    from reconciler.render.limits import GITHUB_LIMIT
+    from reconciler.render.markdown import render_markdown
+    from reconciler.render.text import render_text
+
+_WHERE = {
+    "GITHUB_LIMIT": "limits",
+    "render_failure_markdown": "failure",
+    "render_json": "jsonout",
+    "render_markdown": "markdown",
+    "render_text": "text",
+}
 
 __all__ = [
     "GITHUB_LIMIT",
@@ -14,3 +31,12 @@ __all__ = [
     "render_markdown",
     "render_text",
 ]
+
+
+def __getattr__(name: str) -> object:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value
+    return value

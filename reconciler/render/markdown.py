@@ -34,9 +34,9 @@ from reconciler.render.common import (
     unmanaged,
     unplanned_deletes,
 )
+from reconciler.render.limits import GITHUB_LIMIT
 from reconciler.render.safe import printable
 
-GITHUB_LIMIT = 65536
 GITLAB_LIMIT = 1_000_000
 FULL, NO_CONTEXT, PER_RESOURCE, SUMMARY_ONLY = range(4)
 _RERUN = "Pass `--out FILE` to save the full plan (JSON) as a job artifact."

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from reconciler.auth0.client import Auth0Client
-from reconciler.auth0.live import read_live, to_action, triggers_to_read
+from reconciler.auth0.live import to_action, triggers_to_read
+from reconciler.auth0.live_read import read_live
 from reconciler.core.catalogue import BUILTIN_TRIGGERS
 from reconciler.core.livemodel import LiveBinding, LiveSecret, LiveVersion
 from reconciler.core.model import Dependency

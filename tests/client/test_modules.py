@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from reconciler.auth0.client import Auth0Client
-from reconciler.auth0.live import read_live
+from reconciler.auth0.live_read import read_live
 from reconciler.auth0.modules import ModulesApi, action_modules_body, module_body
 from reconciler.core.errors import ApiError, StepFailed
 from reconciler.core.fields import ModuleFields, SecretRef

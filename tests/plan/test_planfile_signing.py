@@ -10,9 +10,10 @@ from dataclasses import replace
 import pytest
 
 from reconciler.core.errors import GuardError, ReconcilerError
+from reconciler.core.plankey import plan_key
 from reconciler.plan import Plan, canonical, make_plan
 from reconciler.plan.planfile import dumps, loads, plan_to_dict, recorded_root
-from reconciler.plan.sign import plan_key, sign
+from reconciler.plan.sign import sign
 from tests.plan.cases import CASES
 
 KEY = "k" * 16

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from reconciler.auth0.client import Auth0Client
-from reconciler.auth0.live import read_live
+from reconciler.auth0.live_read import read_live
 from reconciler.auth0.token import Credentials
 from reconciler.core.errors import ManifestError, ReconcilerError
 from reconciler.core.model import DesiredState
