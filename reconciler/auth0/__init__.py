@@ -3,17 +3,38 @@
 from reconciler.auth0 import open_tenant, read_live
 with open_tenant("local", env=os.environ) as session:
     live = read_live(session.client, tenant=session.name, owned_triggers=["post-login"])
+
+The names below are loaded on first use (PEP 562): a command that opens a tenant imports the
+client, not the live model, before its first request (issue 16).
 """
 
 from __future__ import annotations
 
-from reconciler.auth0.actions_api import ActionsAPI
-from reconciler.auth0.client import Auth0Client
-from reconciler.auth0.live_read import read_live
-from reconciler.auth0.protocol import DeployedVersion, TenantAPI, TestRun
-from reconciler.auth0.stats import Stats
-from reconciler.auth0.tenant import TenantSession, credentials_from_env, open_tenant
-from reconciler.auth0.token import Credentials
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reconciler.auth0.actions_api import ActionsAPI
+    from reconciler.auth0.client import Auth0Client
+    from reconciler.auth0.live_read import read_live
+    from reconciler.auth0.protocol import DeployedVersion, TenantAPI, TestRun
+    from reconciler.auth0.stats import Stats
+    from reconciler.auth0.tenant import TenantSession, credentials_from_env, open_tenant
+    from reconciler.auth0.token import Credentials
+
+_WHERE = {
+    "ActionsAPI": "actions_api",
+    "Auth0Client": "client",
+    "Credentials": "token",
+    "DeployedVersion": "protocol",
+    "Stats": "stats",
+    "TenantAPI": "protocol",
+    "TenantSession": "tenant",
+    "TestRun": "protocol",
+    "credentials_from_env": "tenant",
+    "open_tenant": "tenant",
+    "read_live": "live_read",
+}
 
 __all__ = [
     "ActionsAPI",
@@ -28,3 +49,12 @@ __all__ = [
     "open_tenant",
     "read_live",
 ]
+
+
+def __getattr__(name: str) -> object:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value
+    return value

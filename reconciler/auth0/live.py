@@ -29,7 +29,6 @@ from reconciler.core.model import Dependency
 from reconciler.core.trailer import strip_trailer
 
 ACTIONS_PATH = "/api/v2/actions/actions"
-MAX_WORKERS = 4
 Json = dict[str, Any]
 
 

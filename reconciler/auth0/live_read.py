@@ -11,27 +11,26 @@ Management API request goes alone as its rate-limit probe, the rest fan out behi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
 
 from reconciler.auth0.client import Auth0Client
-from reconciler.auth0.live import (
-    MAX_WORKERS,
-    name_bindings,
-    to_action,
-    to_bindings,
-    to_trigger,
-    triggers_to_read,
-)
-from reconciler.auth0.live_modules import finish_modules
-from reconciler.auth0.modules import ModulesApi
-from reconciler.core.catalogue import BUILTIN_TRIGGERS
 from reconciler.core.errors import ApiError, ErrorKind
 from reconciler.core.interrupts import quiet_thread
-from reconciler.core.livemodel import LiveAction, LiveState, LiveTriggerBindings, Trigger
+
+if TYPE_CHECKING:  # the live model is imported once the requests are on their way
+    from reconciler.core.livemodel import LiveAction, LiveState, LiveTriggerBindings, Trigger
+
+MAX_WORKERS = 4
+T = TypeVar("T")
 
 
 def _bindings(client: Auth0Client, trigger_id: str) -> LiveTriggerBindings:
+    from reconciler.auth0.live import to_bindings
+    from reconciler.core.livemodel import LiveTriggerBindings
+
     try:
         return to_bindings(trigger_id, client.get_bindings(trigger_id))
     except ApiError as exc:
@@ -42,6 +41,8 @@ def _bindings(client: Auth0Client, trigger_id: str) -> LiveTriggerBindings:
 
 
 def _sorted_actions(raw: Future[list[dict[str, object]]]) -> tuple[LiveAction, ...]:
+    from reconciler.auth0.live import to_action
+
     return tuple(sorted((to_action(a) for a in raw.result()), key=lambda a: (a.name, a.id)))
 
 
@@ -56,25 +57,37 @@ class LiveRead:
     ) -> None:
         self.client, self.tenant, self.known = client, tenant, known_triggers
         self._pool = ThreadPoolExecutor(MAX_WORKERS, "live", quiet_thread)
+        # one token before fanning out: every request of the read waits for this fetch and
+        # fails with its error (a tenant that does not answer costs one deadline, not one each)
+        self._token_f = self._pool.submit(client.authenticate)
         # the action list first: it is the probe when it wins the race, and what the secret
         # digests are checked against (workflow hashes them as soon as it is in)
-        self._actions_f = self._pool.submit(client.list_actions)
+        self._actions_f = self._submit(client.list_actions)
         self._triggers_f = (
-            None if known_triggers is not None else self._pool.submit(client.list_triggers)
+            None if known_triggers is not None else self._submit(client.list_triggers)
         )
         self._actions: tuple[LiveAction, ...] | None = None
+        self._converting = threading.Lock()
+
+    def _submit(self, call: Callable[..., T], *args: object) -> Future[T]:
+        def after_token() -> T:
+            self._token_f.result()
+            return call(*args)
+
+        return self._pool.submit(after_token)
 
     def actions(self) -> tuple[LiveAction, ...]:
         """The live actions (waits for the action pages only); raises the read's error."""
-        if self._actions is None:
-            self._actions = _sorted_actions(self._actions_f)
-        return self._actions
+        with self._converting:  # the digest hashing and the finish both ask: convert once
+            if self._actions is None:
+                self._actions = _sorted_actions(self._actions_f)
+            return self._actions
 
     def finish(
         self,
         owned_triggers: Iterable[str] = (),
         *,
-        catalogue_triggers: Sequence[Trigger] = BUILTIN_TRIGGERS,
+        catalogue_triggers: Sequence[Trigger] | None = None,
         with_modules: bool = False,
         resolve_module_latest: bool = True,
     ) -> LiveState:
@@ -82,17 +95,26 @@ class LiveRead:
         the manifests; `catalogue_triggers`: the policy source for trigger ids the tenant does
         not list. `with_modules`: also read the Actions Modules (live_modules.py: their list
         pages, plus with `resolve_module_latest` one GET per published module whose newest
-        version no action uses)."""
+        version no action uses). Without `catalogue_triggers`, the built-in catalogue."""
+        from reconciler.auth0.live import name_bindings, to_trigger, triggers_to_read
+        from reconciler.auth0.live_modules import finish_modules
+        from reconciler.auth0.modules import ModulesApi
+        from reconciler.core.catalogue import BUILTIN_TRIGGERS
+        from reconciler.core.livemodel import LiveState
+
+        if catalogue_triggers is None:
+            catalogue_triggers = BUILTIN_TRIGGERS
         owned, pool, client = tuple(owned_triggers), self._pool, self.client
         modules_api = ModulesApi(client)
-        modules_f = pool.submit(modules_api.list_modules) if with_modules else None
+        self._token_f.result()  # its error first, as when the token was fetched up front
+        modules_f = self._submit(modules_api.list_modules) if with_modules else None
         # the owned triggers' bindings go now, alongside whatever is still in flight: which
         # triggers to read depends on the actions only through the managed ones. The policy comes
         # from the catalogue at hand (the tenant's from an earlier read, else the built-in one); a
         # trigger that the tenant's own list then rules out is dropped unread (unused).
         policy = self.known if self.known is not None else catalogue_triggers
         early = {
-            t: pool.submit(_bindings, client, t)
+            t: self._submit(_bindings, client, t)
             for t in triggers_to_read(policy, (), owned, catalogue_triggers)
         }
         if self._triggers_f is None:
@@ -101,7 +123,7 @@ class LiveRead:
             triggers = tuple(to_trigger(t) for t in self._triggers_f.result())
         actions = self.actions()
         wanted = triggers_to_read(triggers, actions, owned, catalogue_triggers)
-        late = {t: pool.submit(_bindings, client, t) for t in wanted if t not in early}
+        late = {t: self._submit(_bindings, client, t) for t in wanted if t not in early}
         bindings = [name_bindings((early.get(t) or late[t]).result(), actions) for t in wanted]
         modules = (
             ()
@@ -136,7 +158,7 @@ def read_live(
     *,
     tenant: str,
     owned_triggers: Iterable[str] = (),
-    catalogue_triggers: Sequence[Trigger] = BUILTIN_TRIGGERS,
+    catalogue_triggers: Sequence[Trigger] | None = None,
     known_triggers: Sequence[Trigger] | None = None,
     with_modules: bool = False,
     resolve_module_latest: bool = True,

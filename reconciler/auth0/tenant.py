@@ -17,13 +17,15 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reconciler.auth0.actions_api import ActionsAPI
 from reconciler.auth0.client import Auth0Client
-from reconciler.auth0.protocol import TenantAPI
 from reconciler.auth0.token import Credentials
 from reconciler.auth0.transport import DEADLINE, enable_request_log
 from reconciler.core.errors import ReconcilerError, clip
+
+if TYPE_CHECKING:
+    from reconciler.auth0.protocol import TenantAPI
 
 LOCAL = "local"
 DEADLINE_VAR = "RECONCILER_HTTP_DEADLINE"
@@ -40,6 +42,8 @@ class TenantSession:
     @property
     def api(self) -> TenantAPI:
         """The typed client over `client` (mypy checks here that ActionsAPI is a TenantAPI)."""
+        from reconciler.auth0.actions_api import ActionsAPI  # not needed to open a tenant
+
         return ActionsAPI(self.client)
 
 
