@@ -12,7 +12,8 @@ import pytest
 from reconciler.apply import waits
 from reconciler.core import masking
 
-pytest_plugins = ["tests.support"]  # the shared emu / api fixtures
+# the shared emu / api fixtures; node's verdict once per distinct source (tests/node_memo.py)
+pytest_plugins = ["tests.support", "tests.node_memo"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
