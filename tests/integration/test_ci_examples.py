@@ -454,7 +454,9 @@ class FakeGitLab(BaseHTTPRequestHandler):
 @pytest.fixture
 def gitlab() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGitLab)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/api/v4"

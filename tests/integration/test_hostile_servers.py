@@ -78,7 +78,9 @@ def drip_server(request: pytest.FixtureRequest) -> Iterator[str]:
     handler = type("Drip", (_Drip,), {"stop": stop, "burst": burst})
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -155,7 +157,9 @@ def loop_server() -> Iterator[tuple[str, list[str]]]:
     handler = type("Looping", (_Looping,), {"pages": pages})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", pages
@@ -266,7 +270,9 @@ def tls_drip(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[s
     handler = type("TlsDrip", (_TlsDrip,), {"stop": stop, "context": context})
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"https://127.0.0.1:{server.server_address[1]}", str(cert)
@@ -313,7 +319,9 @@ class _Verbose(BaseHTTPRequestHandler):
 def verbose_server() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Verbose)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"127.0.0.1:{server.server_address[1]}"

@@ -156,7 +156,9 @@ def _handler(tenant: Tenant) -> type[BaseHTTPRequestHandler]:
 def serve(tenant: Tenant) -> Iterator[str]:
     """Serve `tenant` on a free loopback port; yields the base URL; always shuts down."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(tenant))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
