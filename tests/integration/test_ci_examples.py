@@ -250,6 +250,7 @@ def run_action(with_: dict[str, str], cwd: Path, tmp: Path) -> tuple[int, dict[s
     return proc.returncode, result
 
 
+@pytest.mark.slow
 def test_the_action_plans_saves_applies_and_checks_drift(
     ci: dict[str, Any], tmp_path: Path
 ) -> None:

@@ -91,6 +91,7 @@ def drip_server(request: pytest.FixtureRequest) -> Iterator[str]:
         thread.join(5)
 
 
+@pytest.mark.slow
 def test_a_dripping_server_fails_plan_within_the_deadline(
     plan_cli: Runner, drip_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -221,6 +222,7 @@ def unanswered_port() -> Iterator[int]:
         listener.close()
 
 
+@pytest.mark.slow
 def test_an_address_that_never_answers_is_tried_twice_then_fails(unanswered_port: int) -> None:
     """Connect timeout T (default 5 s): two attempts and one backoff of at most 0.5 s, so at
     most 2 T + 0.5 s (10.5 s with the defaults; here T = 1 s)."""
