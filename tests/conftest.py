@@ -12,7 +12,9 @@ import pytest
 from reconciler.apply import waits
 from reconciler.core import masking
 
-pytest_plugins = ["tests.support"]  # the shared emu / api fixtures
+# the shared emu / api fixtures; node's verdict once per distinct source (tests/node_memo.py);
+# SUITE_CPU_REPORT=DIR: the CPU each test costs (tests/cpu_report.py)
+pytest_plugins = ["tests.support", "tests.node_memo", "tests.cpu_report"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -62,15 +62,26 @@ class EmulatorApp:
         if request.path.startswith(CONTROL):
             return self._control(request)(environ, start_response)
         started, ts = time.perf_counter(), self.tenant.now()
-        status = 0
         try:
             response = self._serve(request)
-            status = response.status_code
-            return response(environ, start_response)
-        finally:
-            ms = round((time.perf_counter() - started) * 1000, 3)
-            query = request.query_string.decode("latin-1")
-            self.log.add(RequestRecord(request.method, request.path, query, status, ms, ts))
+        except DroppedConnection:
+            # logged before the socket closes: once the client sees the drop, the log has it
+            self._record(request, started, ts, 0)
+            sock = request.environ.get("werkzeug.socket")
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            raise
+        except BaseException:
+            self._record(request, started, ts, 0)
+            raise
+        self._record(request, started, ts, response.status_code)
+        return response(environ, start_response)
+
+    def _record(self, request: Request, started: float, ts: float, status: int) -> None:
+        ms = round((time.perf_counter() - started) * 1000, 3)
+        query = request.query_string.decode("latin-1")
+        self.log.add(RequestRecord(request.method, request.path, query, status, ms, ts))
 
     def _serve(self, request: Request) -> Response:
         cfg = self.tenant.cfg
@@ -79,7 +90,7 @@ class EmulatorApp:
         is_api = request.path.startswith(API + "/") or request.path == API
         fault = self.faults.decide(request.method, request.path, api=is_api)
         if fault == "drop":
-            self._drop(request)
+            self._drop()
         elif fault in FAULT_BODIES:
             return self._with_limits(self._error(FAULT_BODIES[fault]), None)
         # the bucket counts a request when it arrives, as Auth0's does; a slow one is slow after
@@ -93,7 +104,7 @@ class EmulatorApp:
         else:
             response = self._dispatch(request)
         if fault == "drop-after":
-            self._drop(request)
+            self._drop()
         return self._with_limits(response, decision.headers())
 
     def _dispatch(self, request: Request) -> Response:
@@ -122,11 +133,9 @@ class EmulatorApp:
             response.headers["x-ratelimit-remaining"] = "0"
         return response
 
-    def _drop(self, request: Request) -> None:
-        sock = request.environ.get("werkzeug.socket")
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+    @staticmethod
+    def _drop() -> None:
+        """No answer: __call__ logs the request, then shuts its socket."""
         raise DroppedConnection("connection dropped by fault injection")
 
     def _control(self, request: Request) -> Response:

@@ -250,6 +250,7 @@ def run_action(with_: dict[str, str], cwd: Path, tmp: Path) -> tuple[int, dict[s
     return proc.returncode, result
 
 
+@pytest.mark.slow
 def test_the_action_plans_saves_applies_and_checks_drift(
     ci: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -454,7 +455,9 @@ class FakeGitLab(BaseHTTPRequestHandler):
 @pytest.fixture
 def gitlab() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGitLab)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/api/v4"

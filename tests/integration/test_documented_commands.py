@@ -161,6 +161,7 @@ def prepare_history(main: Emulator, root: Path, capsys: pytest.CaptureFixture[st
     capsys.readouterr()
 
 
+@pytest.mark.slow
 def test_readme_commands_run(sandbox: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     commands = readme_commands()
     assert len(commands) >= 12

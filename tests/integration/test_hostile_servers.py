@@ -78,7 +78,9 @@ def drip_server(request: pytest.FixtureRequest) -> Iterator[str]:
     handler = type("Drip", (_Drip,), {"stop": stop, "burst": burst})
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -89,6 +91,7 @@ def drip_server(request: pytest.FixtureRequest) -> Iterator[str]:
         thread.join(5)
 
 
+@pytest.mark.slow
 def test_a_dripping_server_fails_plan_within_the_deadline(
     plan_cli: Runner, drip_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,7 +158,9 @@ def loop_server() -> Iterator[tuple[str, list[str]]]:
     handler = type("Looping", (_Looping,), {"pages": pages})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", pages
@@ -217,6 +222,7 @@ def unanswered_port() -> Iterator[int]:
         listener.close()
 
 
+@pytest.mark.slow
 def test_an_address_that_never_answers_is_tried_twice_then_fails(unanswered_port: int) -> None:
     """Connect timeout T (default 5 s): two attempts and one backoff of at most 0.5 s, so at
     most 2 T + 0.5 s (10.5 s with the defaults; here T = 1 s)."""
@@ -266,7 +272,9 @@ def tls_drip(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[s
     handler = type("TlsDrip", (_TlsDrip,), {"stop": stop, "context": context})
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"https://127.0.0.1:{server.server_address[1]}", str(cert)
@@ -313,7 +321,9 @@ class _Verbose(BaseHTTPRequestHandler):
 def verbose_server() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Verbose)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"127.0.0.1:{server.server_address[1]}"

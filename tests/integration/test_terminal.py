@@ -110,6 +110,7 @@ def test_ctrl_c_at_the_prompt_exits_130(workdir: Path, monkeypatch: pytest.Monke
     assert pending_changes(workdir, monkeypatch) == ExitCode.CHANGES
 
 
+@pytest.mark.slow
 def test_yes_approves(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, rest = answer_prompt(workdir, b"yes\n")
     assert code == 0, rest

@@ -13,6 +13,7 @@ from reconciler.manifest import exports_handler, load_manifests
 from tests.manifest.conftest import Write, problem_lines
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
+pytestmark = pytest.mark.real_node_check  # these test node's check itself: node every time
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ HTTP (`--tenant`), and with no tenant at all (`--local`, from the manifests)."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -164,11 +165,12 @@ def test_yaml_payload(run_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_the_time_limit_stops_the_whole_process_group(
     run_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    marker = tmp_path / "child-still-ran"
+    marker, pid_file = tmp_path / "child-still-ran", tmp_path / "child-pid"
     code = (
         "const { spawn } = require('child_process');\n"
         "exports.onExecutePostLogin = async () => {\n"
-        f"  spawn('sh', ['-c', 'sleep 2; touch {marker}'], {{ stdio: 'ignore' }});\n"
+        f"  spawn('sh', ['-c', 'echo $$ > {pid_file}; sleep 2; touch {marker}'], "
+        "{ stdio: 'ignore' });\n"
         "  while (true) {}\n};\n"
     )
     monkeypatch.setenv("RECONCILER_ACTION_TIME_LIMIT", "1")
@@ -181,8 +183,27 @@ def test_the_time_limit_stops_the_whole_process_group(
     assert time.monotonic() - began < 5
     assert status == 1
     assert "action a failed: TimeoutError: the action ran longer than 1 s" in err
-    time.sleep(2.5)
+    if pid_file.exists():  # it started: it must be gone now, not 2 s from now
+        assert dead_within(int(pid_file.read_text()), 2.0), "the grandchild outlived the group"
+    else:  # it had not even started: give it the time it would take to touch the marker
+        time.sleep(2.5)
     assert not marker.exists()  # the grandchild was killed with the group
+
+
+def dead_within(pid: int, seconds: float) -> bool:
+    """Whether process `pid` has ended (or is a zombie waiting to be reaped) within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            os.kill(pid, 0)
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (ProcessLookupError, FileNotFoundError):
+            return True
+        if state == "Z":
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
 
 
 def test_modules_are_required_by_name() -> None:

@@ -59,6 +59,7 @@ def both(
     return [finish(p) for p in procs]
 
 
+@pytest.mark.slow
 def test_two_applies_of_the_same_manifests_converge_once(
     cli: Cli, api: Api, emu: Emulator, tmp_path: Path
 ) -> None:

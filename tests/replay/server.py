@@ -5,12 +5,16 @@ It pages the recorded action list and binding lists itself, at most `page_cap` i
 (real Auth0 honours per_page up to 100; a smaller cap stands in for a server that returns short
 pages while more are to come), and answers every write with 405 and records it, so a test fails
 when the tool tries to write. Every request is logged (method, path, query) for assertions.
+Every answer carries the `x-ratelimit-*` headers real Auth0 sends (the cassettes kept none): a
+bucket of 50 never drained. Without them the client keeps its cautious 8/s for a tenant that
+never said its limit, and each export here waited ~0.5 s on its own pacing.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -95,6 +99,9 @@ def _handler(tenant: Tenant) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             self.send_header("content-type", "application/json; charset=utf-8")
             self.send_header("content-length", str(len(data)))
+            self.send_header("x-ratelimit-limit", "50")
+            self.send_header("x-ratelimit-remaining", "49")
+            self.send_header("x-ratelimit-reset", str(int(time.time()) + 1))
             self.end_headers()
             self.wfile.write(data)
 
@@ -156,7 +163,9 @@ def _handler(tenant: Tenant) -> type[BaseHTTPRequestHandler]:
 def serve(tenant: Tenant) -> Iterator[str]:
     """Serve `tenant` on a free loopback port; yields the base URL; always shuts down."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(tenant))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
