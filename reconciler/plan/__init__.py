@@ -8,8 +8,9 @@ tenant before it pays for the rest (issue 16).
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from reconciler.core.lazy import loader
 
 if TYPE_CHECKING:
     from reconciler.plan.kinds import Step, StepKind
@@ -82,10 +83,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = loader(__name__, _WHERE)

@@ -6,8 +6,9 @@ GITHUB_LIMIT without importing the renderers (issue 16).
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from reconciler.core.lazy import loader
 
 if TYPE_CHECKING:
     from reconciler.render.failure import render_failure_markdown
@@ -33,10 +34,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = loader(__name__, _WHERE)
