@@ -31,8 +31,6 @@ from reconciler.auth0.retry import RetryPolicy
 from reconciler.auth0.stats import Stats
 from reconciler.auth0.token import Credentials
 from reconciler.auth0.transport import DEADLINE, Endpoint, Params, Transport
-from reconciler.auth0.wire import content_of
-from reconciler.core.content import same_content as core_same_content
 
 API = "/api/v2/actions"
 PER_PAGE = 100
@@ -46,7 +44,11 @@ def _seg(value: str) -> str:
 
 def same_content(a: Json, b: Json) -> bool:
     """Do two raw action/version objects hold the same code (trailer included), runtime,
-    trigger, dependencies and secret names? (the judgement is reconciler.core.content's)"""
+    trigger, dependencies and secret names? (the judgement is reconciler.core.content's; it is
+    imported here, not before the token request goes out)"""
+    from reconciler.auth0.wire import content_of
+    from reconciler.core.content import same_content as core_same_content
+
     mine, theirs = content_of(a), content_of(b)
     return mine is not None and theirs is not None and core_same_content(mine, theirs)
 

@@ -2,9 +2,10 @@
 
 A plan needs the manifests and the live tenant. The token, the trigger list and the action pages
 do not depend on the manifests, so `opened` opens the tenant and starts them first, loads and
-validates the manifests while they travel, and hashes the live secret digests against the
-desired values on threads of their own (the scrypt runs without the GIL) as soon as the action
-list is in, while the caller goes on importing the planner. Only reads are sent before the plan.
+validates the manifests while they travel (node, for the code check, starts meanwhile on
+another core), and hashes the live secret digests against the desired values on threads of
+their own (the scrypt runs without the GIL) as soon as the action list is in, while the caller
+goes on importing the planner. Only reads are sent before the plan.
 
 Errors keep the order they had when the manifests were loaded first: a manifest problem (or the
 node check's) is reported before a tenant problem (credentials, the domain, an unreachable host);
@@ -17,6 +18,7 @@ starts its requests before it has paid for anything else.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -51,6 +53,18 @@ def start_desired(root: str | Path, var_files: Sequence[str | Path] = ()) -> Pen
         defer_lints=True,
         background=True,
     )
+
+
+def warm_node(stack: contextlib.ExitStack) -> None:
+    """Start node for the loader's `node --check` now, on the other core while this thread
+    imports and loads the manifests, rather than later beside the digest hashing (nodeproc.py);
+    `stack` kills it if no check uses it."""
+    from reconciler.manifest import nodeproc
+
+    node = shutil.which("node")
+    if node is not None and nodeproc.first_check():
+        nodeproc.warm(node)
+        stack.callback(nodeproc.discard)
 
 
 class Ahead:
@@ -104,6 +118,7 @@ def opened(
             read = stack.enter_context(LiveRead(session.client, tenant=session.name))
         except ReconcilerError as exc:
             problem = exc
+        warm_node(stack)
         loading = start_desired(root, var_files)
         with loading.reported_first():
             if problem is not None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.core.errors import Problem
+from reconciler.manifest import nodeproc
 
 NODE_TIMEOUT_S = 20.0
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -61,24 +62,6 @@ def _parse_failure(stderr: str, check: CodeCheck) -> Problem:
     )
 
 
-#: One node process compiles every file as a CommonJS module body (what `node --check` does for
-#: a .js file) and prints {path: stack} for the failures. One process instead of one per file:
-#: starting node costs ~60 ms of CPU, so 100 actions took ~6 s before a plan could begin. The
-#: source comes on stdin ({path: text}; null: node reads the file itself).
-_CHECK_SCRIPT = """
-const fs = require("fs"), vm = require("vm");
-const out = {};
-for (const [file, text] of Object.entries(JSON.parse(fs.readFileSync(0, "utf8")))) {
-  try {
-    vm.compileFunction(text === null ? fs.readFileSync(file, "utf8") : text,
-      ["exports", "require", "module", "__filename", "__dirname"], { filename: file });
-  } catch (err) {
-    out[file] = String((err && err.stack) || err);
-  }
-}
-process.stdout.write(JSON.stringify(out));
-"""
-
 #: (path, source) -> node's failure stack, or None when it compiled. The same file with the same
 #: source always gets the same verdict, so a process that loads the manifests again (apply after
 #: plan, the test suite, the soak) starts node only for files it has not seen as they are now.
@@ -95,15 +78,10 @@ def _source(path: str) -> str | None:
 def _run_node(node: str, sources: dict[str, str | None]) -> dict[str, str] | str:
     """node's {path: stack} for the failures, or why node could not give one."""
     try:
-        result = subprocess.run(
-            [node, "-e", _CHECK_SCRIPT],
-            input=json.dumps(sources),
-            capture_output=True,
-            text=True,
-            timeout=NODE_TIMEOUT_S + 0.1 * len(sources),
-            check=False,
+        code, stdout, stderr = nodeproc.run(
+            node, json.dumps(sources), NODE_TIMEOUT_S + 0.1 * len(sources)
         )
-        failures = json.loads(result.stdout) if result.returncode == 0 else None
+        failures = json.loads(stdout) if code == 0 else None
     except subprocess.TimeoutExpired:
         return "node --check timed out"
     except OSError as exc:
@@ -111,7 +89,7 @@ def _run_node(node: str, sources: dict[str, str | None]) -> dict[str, str] | str
     except ValueError:
         failures = None
     if not isinstance(failures, dict):
-        detail = result.stderr.strip().splitlines()[-1:] or ["no output"]
+        detail = stderr.strip().splitlines()[-1:] or ["no output"]
         return f"node --check could not run: {detail[0]}"
     return {str(k): str(v) for k, v in failures.items()}
 
