@@ -56,6 +56,10 @@ class Engine:
         self._probe = threading.Lock()
         self.tokens = TokenCache(credentials, self._fetch_token, clock=clock)
 
+    def calibrated(self, timeout: float) -> bool:
+        """Has the Management API answered once (the probe is over)? Waits up to `timeout`."""
+        return self._calibrated.wait(timeout)
+
     @property
     def domain(self) -> str:
         return self.transport.endpoint.domain

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
 from reconciler.auth0.client import Auth0Client
@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the live model is imported once the requests are on their w
     from reconciler.core.livemodel import LiveAction, LiveState, LiveTriggerBindings, Trigger
 
 MAX_WORKERS = 4
+PROBE_SLICE = 0.05  # seconds between looks at the action list while the probe is out
 T = TypeVar("T")
 
 
@@ -56,25 +57,42 @@ class LiveRead:
         self, client: Auth0Client, *, tenant: str, known_triggers: Sequence[Trigger] | None = None
     ) -> None:
         self.client, self.tenant, self.known = client, tenant, known_triggers
+        self._abandoned = threading.Event()  # set before any task can look at it
         self._pool = ThreadPoolExecutor(MAX_WORKERS, "live", quiet_thread)
         # one token before fanning out: every request of the read waits for this fetch and
         # fails with its error (a tenant that does not answer costs one deadline, not one each)
         self._token_f = self._pool.submit(client.authenticate)
-        # the action list first: it is the probe when it wins the race, and what the secret
-        # digests are checked against (workflow hashes them as soon as it is in)
-        self._actions_f = self._submit(client.list_actions)
+        # the action list first: it is the rate-limit probe (engine.py), and what the secret
+        # digests are checked against (ahead.py hashes them as soon as it is in)
+        self._actions_f: Future[list[dict[str, object]]] = self._pool.submit(
+            self._probe, client.list_actions
+        )
         self._triggers_f = (
             None if known_triggers is not None else self._submit(client.list_triggers)
         )
         self._actions: tuple[LiveAction, ...] | None = None
         self._converting = threading.Lock()
 
+    def _probe(self, call: Callable[[], T]) -> T:
+        self._token_f.result()
+        return call()
+
     def _submit(self, call: Callable[..., T], *args: object) -> Future[T]:
-        def after_token() -> T:
+        """`call` once the token is in and the action list's first page has answered: the first
+        Management API request goes alone (the rate-limit probe, engine.py), and the action list
+        must be it. A trigger list that won that race delayed the action list, what the digests
+        and the plan wait for, by a whole round trip."""
+
+        def after_probe() -> T:
             self._token_f.result()
+            while not self.client.engine.calibrated(PROBE_SLICE):
+                if self._actions_f.done():  # it failed before any answer: no probe to wait for
+                    break
+            if self._abandoned.is_set():  # an error ended the read while this one waited
+                raise CancelledError
             return call(*args)
 
-        return self._pool.submit(after_token)
+        return self._pool.submit(after_probe)
 
     def actions(self) -> tuple[LiveAction, ...]:
         """The live actions (waits for the action pages only); raises the read's error."""
@@ -144,6 +162,8 @@ class LiveRead:
         """Drop the requests not sent yet; wait for those in flight (each bounded by the
         client's deadline) unless the read is `abandon`ed (an error ended its use: its answers
         are not wanted, and they must not hold up the error)."""
+        if abandon:
+            self._abandoned.set()
         self._pool.shutdown(wait=not abandon, cancel_futures=True)
 
     def __enter__(self) -> LiveRead:
