@@ -65,7 +65,7 @@ class LiveRead:
         # the action list first: it is the rate-limit probe (engine.py), and what the secret
         # digests are checked against (ahead.py hashes them as soon as it is in)
         self._actions_f: Future[list[dict[str, object]]] = self._pool.submit(
-            self._probe, client.list_actions
+            self._after_token, client.list_actions
         )
         self._triggers_f = (
             None if known_triggers is not None else self._submit(client.list_triggers)
@@ -73,7 +73,7 @@ class LiveRead:
         self._actions: tuple[LiveAction, ...] | None = None
         self._converting = threading.Lock()
 
-    def _probe(self, call: Callable[[], T]) -> T:
+    def _after_token(self, call: Callable[[], T]) -> T:
         self._token_f.result()
         return call()
 

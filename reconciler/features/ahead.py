@@ -62,7 +62,7 @@ def warm_node(stack: contextlib.ExitStack) -> None:
     from reconciler.manifest import nodeproc
 
     node = shutil.which("node")
-    if node is not None and nodeproc.first_check():
+    if node is not None:
         nodeproc.warm(node)
         stack.callback(nodeproc.discard)
 

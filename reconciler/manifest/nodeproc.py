@@ -6,7 +6,7 @@ that start-up overlaps what the caller does meanwhile: `plan` and `apply` warm i
 tenant read travels and the manifests are imported and loaded, instead of paying it when the
 action list is in and the live secret digests are being hashed on every core (issue 16).
 
-Only a process's first check is warmed (`first_check`): a later one (apply's after its plan, the
+Only a process's first check is warmed: a later one (apply's after its plan, the
 test suite's) mostly finds every verdict in lint's memo and starts no node at all. A warmed
 process that is not used (the manifests were refused, every verdict was remembered, node was
 looked up on another PATH) is killed by `discard`.
@@ -56,16 +56,11 @@ def _stop(proc: subprocess.Popen[str]) -> None:
         proc.communicate(timeout=5)  # reaps it and closes its pipes
 
 
-def first_check() -> bool:
-    """No check has run in this process yet."""
-    return not _checked
-
-
 def warm(node: str) -> None:
-    """Start `node` with the check script now, for the next `run` with the same `node`. A node
-    that cannot start is left to that `run` to report."""
+    """Start `node` with the check script now, for the next `run` with the same `node`, when no
+    check has run in this process yet. A node that cannot start is left to that `run` to report."""
     with _lock:
-        if node in _warm:
+        if _checked or node in _warm:
             return
         try:
             _warm[node] = _spawn(node)
