@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from reconciler.core.errors import ReconcilerError
 from reconciler.core.interrupts import quiet_thread
@@ -19,21 +19,12 @@ from reconciler.emulator.auth import Auth
 from reconciler.emulator.clock import Clock
 from reconciler.emulator.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EmulatorConfig
 from reconciler.emulator.faults import Faults
+from reconciler.emulator.httpd import ConnectionSet, KeepAliveHandler
 from reconciler.emulator.reqlog import RequestLog, RequestRecord
 from reconciler.emulator.seed import normalise_loaded, seed_action
 from reconciler.emulator.seed_modules import seed_module
 from reconciler.emulator.tenant import Tenant
 from reconciler.emulator.tls import make_certificate, server_context
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """No per-request access log on stderr; the request log is the record."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
-
-    def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002 - werkzeug's name
-        return None
 
 
 def _listen(host: str, port: int, tmp: str | None) -> socket.socket:
@@ -83,12 +74,14 @@ class Emulator:
                 cfg.port,
                 self.app,
                 threaded=True,
-                request_handler=_QuietHandler,
+                request_handler=KeepAliveHandler,
                 ssl_context=ssl_context,
                 fd=listener.fileno(),  # werkzeug dups it; we bound it so errors are ours
             )
         finally:
             listener.close()
+        self._connections = ConnectionSet()
+        self._server.connections = self._connections  # type: ignore[attr-defined]
         self.port: int = int(self._server.server_address[1])
         host = f"[{cfg.host}]" if ":" in cfg.host else cfg.host
         self.domain = f"{host}:{self.port}"
@@ -120,6 +113,7 @@ class Emulator:
             self._server.shutdown()
             self._thread.join(timeout=10)
         self._server.server_close()
+        self._connections.close_all()  # kept-alive connections: the emulator is gone for them too
         with self.tenant.lock:
             self.tenant.persist()
         if self._tmp is not None:

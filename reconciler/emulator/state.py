@@ -77,6 +77,27 @@ def load(path: str | None) -> TenantState:
     return TenantState.from_json(data, path)
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(", ", ": "))
+
+
+def encode(doc: Record) -> str:
+    """The state file's text: one record per line. (`indent=` would make `json` fall back to its
+    pure-Python encoder: ~9 ms for 100 actions, paid inside every write request the emulator
+    answers; this is the C encoder's, ~3 ms, and still reads and diffs record by record.)"""
+    enc = _ENCODER.encode
+    parts = []
+    for key, value in sorted(doc.items()):
+        if isinstance(value, list) and value:
+            inner = ",\n".join(f"  {enc(item)}" for item in value)
+            parts.append(f" {enc(key)}: [\n{inner}\n ]")
+        elif isinstance(value, dict) and value:
+            inner = ",\n".join(f"  {enc(k)}: {enc(v)}" for k, v in sorted(value.items()))
+            parts.append(f" {enc(key)}: {{\n{inner}\n }}")
+        else:
+            parts.append(f" {enc(key)}: {enc(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
 def save(state: TenantState, path: str | None) -> None:
     """Write the state file atomically (temp file in the same directory, then os.replace)."""
     if path is None:
@@ -86,8 +107,7 @@ def save(state: TenantState, path: str | None) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(state.to_json(), fh, indent=1, sort_keys=True)
-            fh.write("\n")
+            fh.write(encode(state.to_json()))
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

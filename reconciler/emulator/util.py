@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from datetime import UTC, datetime
@@ -11,8 +12,10 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+@functools.lru_cache(maxsize=8192)
 def rfc3339(epoch: float) -> str:
-    """RFC3339 in UTC with nanosecond digits, the way the Management API writes timestamps."""
+    """RFC3339 in UTC with nanosecond digits, the way the Management API writes timestamps.
+    (Memoised: a list of 100 actions formats the same few hundred stored stamps every time.)"""
     whole = int(epoch // 1)
     nanos = round((epoch - whole) * 1_000_000_000)
     if nanos >= 1_000_000_000:

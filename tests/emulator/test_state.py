@@ -86,3 +86,23 @@ def test_a_broken_state_file_is_one_clear_error(tmp_path: Path) -> None:
     state.write_text("[]")
     with pytest.raises(ReconcilerError, match="not an emulator state file"):
         start_emulator(EmulatorConfig(state_file=str(state)))
+
+
+def test_the_state_file_is_one_record_per_line_and_reads_back(tmp_path: Path) -> None:
+    from reconciler.emulator.state import TenantState, encode, load, save
+
+    state = TenantState(
+        actions={
+            "a1": {"id": "a1", "name": "one", "code": "x\n"},
+            "a2": {"id": "a2", "name": "two"},
+        },
+        versions={"a1": [{"id": "v1", "number": 1}]},
+    )
+    path = tmp_path / "state.json"
+    save(state, str(path))
+    text = path.read_text()
+    assert text == encode(state.to_json())
+    assert json.loads(text) == state.to_json()
+    assert load(str(path)).to_json() == state.to_json()
+    lines = text.splitlines()
+    assert '  {"code": "x\\n", "id": "a1", "name": "one"},' in lines  # a record, whole, per line
