@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.core.errors import ManifestError, Problem, ReconcilerError
-from reconciler.manifest.loader import CONFIG_FILES
+from reconciler.manifest.files import CONFIG_FILES
 from reconciler.manifest.problems import did_you_mean
 from reconciler.manifest.schema import validate_document
 from reconciler.manifest.yamlload import Document, load_yaml

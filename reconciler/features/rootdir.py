@@ -13,8 +13,8 @@ from pathlib import Path
 
 from reconciler.core.errors import ReconcilerError
 from reconciler.features.environments import configured_root
+from reconciler.manifest.files import discover
 from reconciler.manifest.foreign import nothing_message, skipped_message, split_foreign
-from reconciler.manifest.loader import discover
 
 
 class DefaultRoot(str):

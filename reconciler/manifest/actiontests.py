@@ -8,10 +8,10 @@ from typing import Any
 from reconciler.core.model import ActionTest, ExpectedCommand
 from reconciler.manifest.codefile import read_code
 from reconciler.manifest.context import Context, Entry
+from reconciler.manifest.files import EVENT_SUFFIXES
 
-#: A YAML payload inside the manifest root has one of these names; the loader skips them, and
-#: reads every other YAML file as a manifest.
-EVENT_SUFFIXES = (".event.yaml", ".event.yml")
+# A YAML payload inside the manifest root has one of the EVENT_SUFFIXES names; the loader skips
+# them, and reads every other YAML file as a manifest.
 
 
 def _command(item: Any) -> ExpectedCommand:

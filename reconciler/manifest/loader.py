@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.core.catalogue import Catalogue
-from reconciler.core.errors import ManifestError, Problem
+from reconciler.core.errors import Problem
 from reconciler.core.model import DesiredAction, DesiredModule, DesiredState
 from reconciler.manifest.actions import build_action, check_names
-from reconciler.manifest.actiontests import EVENT_SUFFIXES
 from reconciler.manifest.bindings import (
     build_settings,
     build_trigger_bindings,
@@ -20,6 +19,9 @@ from reconciler.manifest.bindings import (
 )
 from reconciler.manifest.canonical import compute_digest as compute_digest  # re-exported
 from reconciler.manifest.context import Context, Entry
+from reconciler.manifest.files import CONFIG_FILES as CONFIG_FILES  # re-exported
+from reconciler.manifest.files import discover as discover  # re-exported
+from reconciler.manifest.files import root_problem
 from reconciler.manifest.foreign import nothing_message, split_foreign
 from reconciler.manifest.interpolate import Variables, read_var_files
 from reconciler.manifest.lint import CodeCheck
@@ -27,49 +29,7 @@ from reconciler.manifest.modules import build_module, check_module_names, module
 from reconciler.manifest.problems import KeyPath
 from reconciler.manifest.schema import validate_document
 from reconciler.manifest.staged import PendingLoad
-from reconciler.manifest.yamlload import Document, load_yaml, relative_posix
-
-MANIFEST_SUFFIXES = (".yaml", ".yml")
-SKIP_DIRS = frozenset({"node_modules"})  # and every directory whose name starts with "."
-#: The environments file at the root of the manifests is configuration, not a manifest.
-CONFIG_FILES = frozenset({"reconciler.yaml", "reconciler.yml"})
-
-
-def _root_problem(root: Path, message: str) -> ManifestError:
-    return ManifestError([Problem(str(root), 1, 1, "", message)])
-
-
-def discover(root: Path) -> tuple[Path, list[tuple[Path, str]]]:
-    """(root directory, [(file, name relative to the root)]) for a directory or one file.
-
-    A directory is walked without following directory symlinks, skipping hidden directories
-    (`.git`, `.github`, ...) and `node_modules`, and `*.event.yaml` files (test payloads); files
-    are sorted by relative path.
-    """
-    if root.is_file():
-        return root.parent, [(root, root.name)]
-    if not root.exists():
-        raise _root_problem(root, "manifest root does not exist")
-    if not root.is_dir():
-        raise _root_problem(root, "manifest root is neither a file nor a directory")
-    found: list[tuple[Path, str]] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS]
-        for name in filenames:
-            if (
-                name.endswith(MANIFEST_SUFFIXES)
-                and not name.startswith(".")
-                and not (
-                    name.endswith(EVENT_SUFFIXES)  # a test case's event (reconciler test --all)
-                )
-            ):
-                path = Path(dirpath) / name
-                relative = relative_posix(path, root)
-                if relative not in CONFIG_FILES:
-                    found.append((path, relative))
-    if not found:
-        raise _root_problem(root, "no manifest files (*.yaml, *.yml) found")
-    return root, sorted(found, key=lambda item: item[1])
+from reconciler.manifest.yamlload import Document, load_yaml
 
 
 def _inside_root(path: Path, root: Path) -> bool:
@@ -123,7 +83,7 @@ def _manifest_files(root: Path, skip_foreign: bool) -> tuple[Path, list[tuple[Pa
     if skip_foreign and root.is_dir():
         files, foreign = split_foreign(files)
         if not files:
-            raise _root_problem(root, nothing_message(foreign))
+            raise root_problem(root, nothing_message(foreign))
     return root_dir, files
 
 
