@@ -94,6 +94,15 @@ class LiveRead:
 
         return self._pool.submit(after_probe)
 
+    def authenticated(self) -> None:
+        """Wait for the read's token (raises its error)."""
+        self._token_f.result()
+
+    def raw_actions(self) -> list[dict[str, object]]:
+        """The action pages as the tenant sent them, unconverted (untrusted: for the digest
+        hashing's guesses only); waits for them and raises the read's error."""
+        return self._actions_f.result()
+
     def actions(self) -> tuple[LiveAction, ...]:
         """The live actions (waits for the action pages only); raises the read's error."""
         with self._converting:  # the digest hashing and the finish both ask: convert once

@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from reconciler.core import digests
@@ -103,6 +103,20 @@ def strip_trailer(code: str) -> tuple[str, TrailerInfo | None]:
     if info.added_newline and rest.endswith("\n"):
         rest = rest[:-1]
     return rest, info
+
+
+def digest_checks(
+    values: Mapping[str, Mapping[str, str]], codes: Iterable[tuple[str, str]]
+) -> list[tuple[str, Mapping[str, str]]]:
+    """The (digest, values) pairs `digests.prefetch` hashes ahead: the secret digest in the
+    trailer of each live (action name, code) whose name has desired `values`."""
+    checks: list[tuple[str, Mapping[str, str]]] = []
+    for name, code in codes:
+        wanted = values.get(name)
+        info = strip_trailer(code)[1] if wanted else None
+        if wanted and info is not None and info.secrets:
+            checks.append((info.secrets, wanted))
+    return checks
 
 
 def _parse_meta(text: str) -> TrailerInfo | None:

@@ -11,10 +11,10 @@ from reconciler.core.livemodel import LiveAction
 from reconciler.core.model import DesiredAction, DesiredModule, DesiredState
 from reconciler.core.trailer import (
     changed_values,
+    digest_checks,
     digest_names,
     digest_scheme,
     needs_key,
-    strip_trailer,
 )
 
 UNRESOLVED = "not compared (value unresolved)"
@@ -94,14 +94,5 @@ def prefetch_digests(
     action's draft digest against its desired values (the deployed version's digest is the
     same one unless the draft was rewritten since). The results are the cache's; the diff
     itself is unchanged and computes whatever is not there."""
-    drafts: dict[str, list[str]] = {}
-    for live_action in live_actions:
-        info = strip_trailer(live_action.code)[1]
-        if info is not None and info.secrets:
-            drafts.setdefault(live_action.name, []).append(info.secrets)
-    checks = []
-    for action in desired.actions:
-        values = desired_values(action) if action.name in drafts else None
-        if values:
-            checks += [(digest, values) for digest in drafts[action.name]]
-    prefetch(checks, key)
+    values = {a.name: v for a in desired.actions if (v := desired_values(a))}
+    prefetch(digest_checks(values, ((a.name, a.code) for a in live_actions)), key)

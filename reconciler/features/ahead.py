@@ -72,15 +72,48 @@ class Ahead:
 
     def __init__(self, read: LiveRead) -> None:
         self.read = read
+        self._early: threading.Thread | None = None
         self._hashing: threading.Thread | None = None
 
-    def hash_digests(self, preview: DesiredState, key: bytes | None) -> None:
-        """Once the action list is in, hash what the diff's digest checks will need (the
-        results go to the digest cache; what is missing there, the diff computes itself)."""
-        from reconciler.diff.secrets import prefetch_digests
+    def hash_early(
+        self, root: str | Path, var_files: Sequence[str | Path], key: bytes | None
+    ) -> None:
+        """Hash as soon as the action list is in, with the secret values read ahead of the
+        loader (manifest/early.py), while the loader imports and validates. Its guesses only
+        fill the digest cache; `hash_digests` then hashes what the loaded manifests need and
+        the cache lacks."""
+        from reconciler.core.digests import prefetch
+        from reconciler.core.trailer import digest_checks
 
         def run() -> None:
             quiet_thread()
+            with contextlib.suppress(Exception):  # a read error is raised by `finish`
+                # not before the token is in: its request must not wait for this thread's imports
+                self.read.authenticated()
+                from reconciler.manifest.early import secret_values
+
+                values = secret_values(root, var_files)
+                if values:
+                    raw = self.read.raw_actions()
+                    codes = [(a.get("name"), a.get("code")) for a in raw]
+                    pairs = [(n, c) for n, c in codes if isinstance(n, str) and isinstance(c, str)]
+                    prefetch(digest_checks(values, pairs), key)
+
+        self._early = threading.Thread(target=run, name="digests-early", daemon=True)
+        self._early.start()
+
+    def hash_digests(self, preview: DesiredState, key: bytes | None) -> None:
+        """Once the action list is in, hash what the diff's digest checks will need (the
+        results go to the digest cache; what is missing there, the diff computes itself).
+        The early hashing is waited for first, so that no value is hashed twice at once."""
+        from reconciler.diff.secrets import prefetch_digests
+
+        early = self._early
+
+        def run() -> None:
+            quiet_thread()
+            if early is not None:
+                early.join()
             with contextlib.suppress(Exception):  # a read error is raised by `finish`
                 prefetch_digests(preview, self.read.actions(), key)
 
@@ -118,12 +151,14 @@ def opened(
             read = stack.enter_context(LiveRead(session.client, tenant=session.name))
         except ReconcilerError as exc:
             problem = exc
+        ahead = Ahead(read) if read is not None else None
+        if ahead is not None:
+            ahead.hash_early(root, var_files, digest_key)
         warm_node(stack)
         loading = start_desired(root, var_files)
         with loading.reported_first():
             if problem is not None:
                 raise problem
-            assert read is not None
-            ahead = Ahead(read)
+            assert ahead is not None
             ahead.hash_digests(loading.preview, digest_key)
             yield Start(session, loading, ahead)
