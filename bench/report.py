@@ -203,7 +203,8 @@ def render(ctx: Context) -> str:
         f"- Manifests: N post-login actions (node22, lodash 4.17.21, one secret), the first "
         f"{sc.BOUND} bound to post-login, written for each tool in its own format "
         "(`bench/scenarios.py`); an update changes the code of every action, "
-        "'1 changed' the code of one.",
+        "'1 changed' the code of one (reconciler's row: the median of "
+        f"{sc.ONE_CHANGED_RUNS} runs, each changing one more action; its note lists them).",
         '- auth0-deploy-cli: YAML format, `AUTH0_INCLUDED_ONLY=["actions","triggers"]`, '
         "`AUTH0_ALLOW_DELETE=false`, CA trusted via `NODE_EXTRA_CA_CERTS`. It has no plan: "
         "the plan row compares against its `export` and its `import --dry-run`. The dry run "

@@ -51,6 +51,11 @@ TIERS = (ENTERPRISE, FREE)
 # ----------------------------------------------------------------------------- manifests
 
 
+#: reconciler's "1 changed" takes ~1.8 s, tens of ms of which are this shared machine's noise:
+#: its row is the median of this many runs, each changing one more action (suites.py)
+ONE_CHANGED_RUNS = 5
+
+
 def action_name(i: int) -> str:
     return f"bench-{i:03d}"
 
