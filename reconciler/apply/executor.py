@@ -170,7 +170,6 @@ class Applier:
         values = secret_values(self.desired, name, step.fields.secrets)
         pins = self._pins(step)
         verb = "created"
-        sent = time.monotonic()
         try:
             action_id = self.api.create_action(name, step.fields, values, step.deploy, **pins)
         except ApiError as exc:  # 409: a concurrent apply may have created the very same action
@@ -181,7 +180,7 @@ class Applier:
                 raise
             action_id, verb = twins[0].id, "created identically by a concurrent apply"
         with self._lock:
-            self.last_write = max(self.last_write, waits.taken_at(sent))
+            self.last_write = time.monotonic()
             self.ids[name] = action_id
             if step.deploy:
                 self.deploy_with_create.add(name)
@@ -189,10 +188,9 @@ class Applier:
 
     def _update(self, step: UpdateAction) -> str:
         values = secret_values(self.desired, step.name, step.fields.secrets)
-        sent = time.monotonic()
         self.api.update_action_fields(step.action_id, step.fields, values, **self._pins(step))
         with self._lock:
-            self.last_write = max(self.last_write, waits.taken_at(sent))
+            self.last_write = time.monotonic()
         return "updated (" + ", ".join(sorted(step.fields.sent)) + ")"
 
     def _pins(self, step: CreateAction | UpdateAction) -> dict[str, dict[str, tuple[str, str]]]:

@@ -29,14 +29,6 @@ def interval(rounds: int) -> float:
     return INTERVALS[min(rounds, len(INTERVALS) - 1)] * EXPECTED_BUILD_S
 
 
-def taken_at(sent: float, now: float | None = None) -> float:
-    """When the tenant most likely took a write sent at `sent` (monotonic) and answered just now:
-    halfway. The first build poll goes one build after that; the tenant reads it half a round
-    trip after it is sent, so it still comes that much after the build (on Auth0's 1 s builds,
-    half a round trip sooner than timing it from the answer)."""
-    return (sent + (time.monotonic() if now is None else now)) / 2
-
-
 def _shown(value: object) -> str:
     """Tenant text in a message: printable characters only, at most 80 of them. Not
     `core.escaping.terminal`: a build error shows "?" for what is not printable, and the step

@@ -76,7 +76,3 @@ def test_build_error_text_shows_unprintables_as_question_marks_and_is_clipped() 
     message = waits.why_failed((hostile,), "node22", (), None)
     assert message == "npm ?[31mERR??" + "x" * 63 + "..."
     assert len(message) == 80
-
-
-def test_a_write_is_taken_halfway_through_its_round_trip() -> None:
-    assert waits.taken_at(99.5, now=100.0) == 99.75  # sent 500 ms ago: taken 250 ms ago
