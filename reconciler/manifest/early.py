@@ -23,10 +23,9 @@ from typing import Any
 
 import yaml
 
-from reconciler.core import limits, masking
 from reconciler.manifest.files import discover
 from reconciler.manifest.filetext import decode, read_bytes
-from reconciler.manifest.interpolate import read_var_files, reference_var
+from reconciler.manifest.interpolate import Variables, read_var_files, reference_var
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -40,8 +39,9 @@ def secret_values(
     first entry of a name wins, as in the loader); {} when nothing can be read."""
     try:
         _, files = discover(Path(root))
-        variables = dict(os.environ if env is None else env)
-        variables.update(read_var_files(var_files)[0])
+        variables = Variables.build(
+            os.environ if env is None else env, read_var_files(var_files)[0]
+        )
     except Exception:  # the loader reports it
         return {}
     found: dict[str, dict[str, str]] = {}
@@ -51,9 +51,7 @@ def secret_values(
     return found
 
 
-def _file_secrets(
-    path: Path, rel: str, variables: Mapping[str, str]
-) -> list[tuple[str, dict[str, str]]]:
+def _file_secrets(path: Path, rel: str, variables: Variables) -> list[tuple[str, dict[str, str]]]:
     data, _ = read_bytes(path, rel)  # bounded: at most a manifest's 1 MB
     text = decode(data, rel)[0] if data is not None else None
     if text is None:
@@ -74,18 +72,16 @@ def _file_secrets(
     return out
 
 
-def _resolve(secrets: object, variables: Mapping[str, str]) -> dict[str, str] | None:
-    """The loader's `Variables.resolve` for every secret, or None when any would fail."""
+def _resolve(secrets: object, variables: Variables) -> dict[str, str] | None:
+    """The loader's `Variables.resolve` (its rules, and the masker registration) for every
+    secret, or None when any would fail."""
     if not isinstance(secrets, dict):
         return None
     values: dict[str, str] = {}
     for secret, ref in secrets.items():
         var = reference_var(ref) if isinstance(ref, str) else None
-        value = variables.get(var) if var is not None else None
+        value = variables.resolve(var)[0] if var is not None else None
         if not isinstance(secret, str) or value is None:
             return None
-        if not masking.MIN_LEN <= len(value) <= limits.SECRET_VALUE.value:
-            return None
-        masking.register(value)  # as the loader does: nothing may print it from here on
-        values[secret] = value
+        values[secret] = value.reveal()
     return values
